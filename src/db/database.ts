@@ -1,0 +1,152 @@
+// Opens the database DATABASE_URL names, applies pending migrations, and returns a Prisma client.
+// SQLite (`file:…`, the embedded default) and PostgreSQL share one schema; each has its own
+// generated client (Prisma allows one provider per client), with identical model APIs.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { PrismaClient as PostgresClient } from '../../generated/prisma/postgresql/index.js';
+import { PrismaClient as SqliteClient } from '../../generated/prisma/sqlite/index.js';
+import type { Logger } from '../log.js';
+import { migrate, type MigrationConnection } from './migrate.js';
+import { providerOf, type Provider } from './provider.js';
+
+/** The Prisma client type Herald's code is written against (both generated clients have it). */
+export type Db = SqliteClient;
+export type * from '../../generated/prisma/sqlite/index.js';
+
+export interface Database {
+  provider: Provider;
+  prisma: Db;
+  /** True when a trivial query succeeds (readiness). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(databaseUrl: string, log: Logger): Promise<Database> {
+  const provider = providerOf(databaseUrl);
+  if (provider === 'sqlite') return openSqlite(databaseUrl, log);
+  if (provider === 'postgresql') return openPostgres(databaseUrl, log);
+  throw new Error('DATABASE_URL must start with file:, postgres:// or postgresql://');
+}
+
+/** `file:./data/herald.db` → an absolute path, relative to the working directory. */
+export function sqlitePath(databaseUrl: string): string {
+  return resolve(databaseUrl.slice('file:'.length).replace(/^\/\/(?=\/)/, '').split('?')[0] ?? '');
+}
+
+async function openSqlite(databaseUrl: string, log: Logger): Promise<Database> {
+  const path = sqlitePath(databaseUrl);
+  mkdirSync(dirname(path), { recursive: true });
+  const raw = new BetterSqlite3(path);
+  try {
+    // WAL lets readers run beside the writer and makes commits cheap; it persists in the file.
+    raw.pragma('journal_mode = WAL');
+    await migrate(sqliteMigrationConnection(raw), log);
+  } finally {
+    raw.close();
+  }
+  const prisma = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: path, timeout: 10_000 }) });
+  return {
+    provider: 'sqlite',
+    prisma,
+    ping: () => pingWith(prisma),
+    close: () => prisma.$disconnect(),
+  };
+}
+
+function sqliteMigrationConnection(raw: BetterSqlite3.Database): MigrationConnection {
+  return {
+    provider: 'sqlite',
+    exec: async (sql) => void raw.exec(sql),
+    query: async <Row>(sql: string, params: unknown[]) => {
+      const statement = raw.prepare(sql);
+      return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as Row[];
+    },
+    // BEGIN IMMEDIATE takes SQLite's write lock up front, so two processes starting together
+    // apply the migrations one after the other.
+    exclusive: async (work) => {
+      raw.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work();
+        raw.exec('COMMIT');
+        return result;
+      } catch (error) {
+        raw.exec('ROLLBACK');
+        throw error;
+      }
+    },
+  };
+}
+
+/** Splits Prisma's `?schema=name` convention off a PostgreSQL URL (node-postgres does not know it). */
+export function postgresTarget(databaseUrl: string): { connectionString: string; schema: string } {
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get('schema') ?? 'public';
+  url.searchParams.delete('schema');
+  return { connectionString: url.toString(), schema };
+}
+
+async function openPostgres(databaseUrl: string, log: Logger): Promise<Database> {
+  const { connectionString, schema } = postgresTarget(databaseUrl);
+  const pool = new pg.Pool({ connectionString, options: `-c search_path="${schema.replaceAll('"', '""')}"`, max: 10 });
+  // An idle client that loses its server (a PostgreSQL restart) emits 'error'; without a listener
+  // that would crash the process. The pool drops the client and /readyz reports the outage.
+  pool.on('error', (error) => log.warn({ err: error.message }, 'PostgreSQL connection lost'));
+  try {
+    const client = await pool.connect();
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '""')}"`);
+      await migrate(postgresMigrationConnection(client), log);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  // Both clients come from the same schema, so their model APIs are identical; the cast only
+  // bridges the two generated type names.
+  const prisma = new PostgresClient({ adapter: new PrismaPg(pool, { schema }) }) as unknown as Db;
+  return {
+    provider: 'postgresql',
+    prisma,
+    ping: () => pingWith(prisma),
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+function postgresMigrationConnection(client: pg.PoolClient): MigrationConnection {
+  return {
+    provider: 'postgresql',
+    exec: async (sql) => void (await client.query(sql)),
+    query: async <Row>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as Row[],
+    // Prisma's own advisory-lock key, so Herald and `prisma migrate deploy` never migrate at once.
+    exclusive: async (work) => {
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock(72707369)');
+        const result = await work();
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    },
+  };
+}
+
+async function pingWith(prisma: Db): Promise<boolean> {
+  try {
+    await prisma.$queryRawUnsafe('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
