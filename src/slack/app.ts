@@ -1,0 +1,56 @@
+// The Slack side of Herald: a Bolt app on an ExpressReceiver mounted on Herald's Express app.
+// It serves the OAuth install flow (/slack/install, /slack/oauth_redirect) and the signed requests
+// Slack sends to /slack/events (events, slash commands, interactivity).
+import { App, ExpressReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Application } from 'express';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { slackLogger, type Logger } from '../log.js';
+import { installCallbacks } from './installCallbacks.js';
+import type { PrismaInstallationStore } from './installationStore.js';
+import { registerListeners } from './listeners/index.js';
+import { BOT_SCOPES } from './scopes.js';
+
+export const EVENTS_PATH = '/slack/events';
+
+export interface SlackSide {
+  app: App;
+  receiver: ExpressReceiver;
+  /** A Web API client without a token (pass `token` per call), pointed at SLACK_API_URL. */
+  client: WebClient;
+}
+
+export function createSlackApp(deps: { config: Config; db: Db; store: PrismaInstallationStore; log: Logger; web: Application }): SlackSide {
+  const { config, db, store, log, web } = deps;
+  const logger = slackLogger(log);
+  // Every Slack call (Bolt's, the OAuth code exchange, token refresh, Herald's own) goes to
+  // SLACK_API_URL: GovSlack, or the emulator in tests and the demo.
+  const clientOptions = { slackApiUrl: config.slack.apiUrl, logger };
+  const client = new WebClient(undefined, clientOptions);
+  const receiver = new ExpressReceiver({
+    app: web,
+    signingSecret: config.slack.signingSecret,
+    clientId: config.slack.clientId,
+    clientSecret: config.slack.clientSecret,
+    stateSecret: config.slack.stateSecret,
+    scopes: BOT_SCOPES,
+    redirectUri: `${config.publicUrl}/slack/oauth_redirect`,
+    installationStore: store,
+    endpoints: EVENTS_PATH,
+    logger,
+    installerOptions: {
+      directInstall: true, // GET /slack/install redirects straight to Slack; the landing page has the button
+      redirectUriPath: '/slack/oauth_redirect',
+      authorizationUrl: config.slack.authorizeUrl,
+      clientOptions,
+      callbackOptions: installCallbacks({ db, client, log }),
+    },
+  });
+  const app = new App({ receiver, logger, clientOptions });
+  registerListeners(app, { store, log });
+  app.error(async (error) => {
+    log.error({ err: error.message, code: error.code }, 'a Slack listener failed');
+  });
+  return { app, receiver, client };
+}

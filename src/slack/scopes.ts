@@ -1,0 +1,8 @@
+// The bot scopes Herald asks for, each for something the code does. manifest.json lists the same.
+export const BOT_SCOPES = [
+  'chat:write', // post and update alert messages
+  'chat:write.public', // post in public channels without being invited first
+  'commands', // the /herald slash command
+  'incoming-webhook', // the channel picked on Slack's install page becomes the first alert channel
+  'users:read', // users.info, to tell workspace admins from other members
+];
