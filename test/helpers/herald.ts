@@ -1,0 +1,63 @@
+// Starts a real Herald (real HTTP server, real database) wired to a Slack emulator, in this process.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { loadConfig, type Config } from '../../src/config.js';
+import { startHerald, type Herald } from '../../src/herald.js';
+import { silentLogger } from '../../src/log.js';
+import { SlackEmulator } from '../emulator/index.js';
+import type { EmulatorOptions } from '../emulator/types.js';
+
+export const SLACK_APP = { clientId: '1111.2222', clientSecret: 'test-client-secret', signingSecret: 'test-signing-secret' };
+export const ENCRYPTION_KEY = randomBytes(32).toString('base64');
+
+/** The environment Herald reads, pointed at the emulator: what an operator's .env would hold. */
+export function heraldEnv(p: { port: number; databaseUrl: string; emulator: SlackEmulator; encryptionKey?: string }): Record<string, string> {
+  return {
+    PORT: String(p.port),
+    PUBLIC_URL: `http://127.0.0.1:${p.port}`,
+    DATABASE_URL: p.databaseUrl,
+    SLACK_CLIENT_ID: SLACK_APP.clientId,
+    SLACK_CLIENT_SECRET: SLACK_APP.clientSecret,
+    SLACK_SIGNING_SECRET: SLACK_APP.signingSecret,
+    SLACK_STATE_SECRET: 'test-state-secret',
+    HERALD_ENCRYPTION_KEY: p.encryptionKey ?? ENCRYPTION_KEY,
+    SLACK_API_URL: p.emulator.apiUrl,
+    SLACK_AUTHORIZE_URL: p.emulator.authorizeUrl,
+    LOG_LEVEL: 'error',
+  };
+}
+
+/** A port that was free a moment ago: PUBLIC_URL must be known before Herald listens. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface TestHerald {
+  herald: Herald;
+  config: Config;
+  url: string;
+}
+
+export async function startTestHerald(p: { databaseUrl: string; emulator: SlackEmulator; encryptionKey?: string }): Promise<TestHerald> {
+  const port = await freePort();
+  const config = loadConfig(heraldEnv({ ...p, port }));
+  const herald = await startHerald(config, silentLogger());
+  p.emulator.eventsUrl = `${config.publicUrl}/slack/events`;
+  return { herald, config, url: config.publicUrl };
+}
+
+/** An emulator with the Slack app's credentials and one workspace: Acme, with #alerts and an admin. */
+export async function startEmulator(options: Partial<EmulatorOptions> = {}): Promise<SlackEmulator> {
+  const emulator = await SlackEmulator.start({ ...SLACK_APP, ...options });
+  emulator.addWorkspace({ id: 'T0ACME', name: 'Acme' });
+  emulator.addUser('T0ACME', { id: 'U0ADMIN', name: 'ada', isAdmin: true });
+  emulator.addChannel('T0ACME', { id: 'C0ALERTS', name: 'alerts' });
+  return emulator;
+}
