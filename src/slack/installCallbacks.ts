@@ -6,6 +6,7 @@ import { ErrorCode } from '@slack/oauth';
 import type { WebClient } from '@slack/web-api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db/database.js';
+import { addChannel, ChannelLimitReached } from '../setup/channels.js';
 import { installFailedPage, installSucceededPage } from '../http/pages/installResult.js';
 import type { Logger } from '../log.js';
 import { installationId } from './installationStore.js';
@@ -20,10 +21,9 @@ export function installCallbacks(deps: { db: Db; client: WebClient; log: Logger 
       let welcomePosted = false;
       if (webhook?.channelId) {
         const name = (webhook.channel ?? webhook.channelId).replace(/^#/, '');
-        await db.channel.upsert({
-          where: { installationId_channelId: { installationId: id, channelId: webhook.channelId } },
-          create: { installationId: id, channelId: webhook.channelId, name, addedBy: 'install' },
-          update: { name },
+        // A full workspace (20 channels) re-installing keeps its channels; the new pick is not added.
+        await addChannel(db, { installationId: id, channelId: webhook.channelId, name, addedBy: 'install' }).catch((error: unknown) => {
+          if (!(error instanceof ChannelLimitReached)) throw error;
         });
         if (installation.bot?.token) welcomePosted = await postWelcome(client, installation.bot.token, webhook.channelId);
       }
