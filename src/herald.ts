@@ -28,7 +28,7 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
     await verifyEncryptionKey(database.prisma, box);
     const store = new PrismaInstallationStore(database.prisma, box);
     const web = createWebApp({ config, ping: database.ping });
-    const slack = createSlackApp({ config, db: database.prisma, store, log, web });
+    const slack = createSlackApp({ config, db: database.prisma, store, box, log, web });
     finishWebApp(web, log);
     const server = createHttpServer(web);
     const port = await listen(server, config.port);

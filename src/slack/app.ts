@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { slackLogger, type Logger } from '../log.js';
 import { installCallbacks } from './installCallbacks.js';
+import type { SecretBox } from '../security/secretBox.js';
 import type { PrismaInstallationStore } from './installationStore.js';
 import { registerListeners } from './listeners/index.js';
 import { BOT_SCOPES } from './scopes.js';
@@ -21,8 +22,8 @@ export interface SlackSide {
   client: WebClient;
 }
 
-export function createSlackApp(deps: { config: Config; db: Db; store: PrismaInstallationStore; log: Logger; web: Application }): SlackSide {
-  const { config, db, store, log, web } = deps;
+export function createSlackApp(deps: { config: Config; db: Db; store: PrismaInstallationStore; box: SecretBox; log: Logger; web: Application }): SlackSide {
+  const { config, db, store, box, log, web } = deps;
   const logger = slackLogger(log);
   // Every Slack call (Bolt's, the OAuth code exchange, token refresh, Herald's own) goes to
   // SLACK_API_URL: GovSlack, or the emulator in tests and the demo.
@@ -48,7 +49,7 @@ export function createSlackApp(deps: { config: Config; db: Db; store: PrismaInst
     },
   });
   const app = new App({ receiver, logger, clientOptions });
-  registerListeners(app, { store, log });
+  registerListeners(app, { config, db, store, box, log });
   app.error(async (error) => {
     log.error({ err: error.message, code: error.code }, 'a Slack listener failed');
   });

@@ -1,11 +1,18 @@
 // Registers every Slack listener, grouped by Slack surface (events, commands, actions, views).
 import type { App } from '@slack/bolt';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/database.js';
 import type { Logger } from '../../log.js';
+import type { SecretBox } from '../../security/secretBox.js';
 import type { PrismaInstallationStore } from '../installationStore.js';
 import { registerUninstall } from './events/uninstall.js';
 
+/** What listeners may use; Slack's Web API client comes with each listener call, authorized. */
 export interface ListenerDeps {
+  config: Config;
+  db: Db;
   store: PrismaInstallationStore;
+  box: SecretBox;
   log: Logger;
 }
 
