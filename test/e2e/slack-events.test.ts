@@ -1,9 +1,8 @@
 // Signed requests to /slack/events, and what Slack's uninstall and token-revocation events do.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { SlackEmulator } from '../emulator/index.js';
-import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.js';
-import { SLACK_APP, startEmulator, startTestHerald, type TestHerald } from '../helpers/herald.js';
+import { describe, it } from 'node:test';
+import { testDatabaseKinds } from '../helpers/databases.js';
+import { SLACK_APP, heraldPerTest } from '../helpers/herald.js';
 import { installWorkspace } from '../helpers/install.js';
 import { postSigned } from '../helpers/signing.js';
 
@@ -17,23 +16,9 @@ const until = async (condition: () => Promise<boolean>, what: string) => {
 
 for (const kind of testDatabaseKinds()) {
   describe(`Slack events on ${kind.name}`, () => {
-    let emulator: SlackEmulator;
-    let database: TestDatabase;
-    let herald: TestHerald;
+    const t = heraldPerTest(kind, { install: true });
 
-    beforeEach(async () => {
-      emulator = await startEmulator();
-      database = await kind.create();
-      herald = await startTestHerald({ databaseUrl: database.url, emulator });
-      await installWorkspace(herald.url, emulator);
-    });
-    afterEach(async () => {
-      await herald.herald.close();
-      await emulator.close();
-      await database.drop();
-    });
-
-    const installation = () => herald.herald.database.prisma.installation.findUniqueOrThrow({ where: { id: 'T0ACME' } });
+    const installation = () => t.herald.herald.database.prisma.installation.findUniqueOrThrow({ where: { id: 'T0ACME' } });
     const uninstallEvent = (eventTime: number) =>
       JSON.stringify({
         token: 'legacy',
@@ -45,7 +30,7 @@ for (const kind of testDatabaseKinds()) {
         event: { type: 'app_uninstalled' },
         authorizations: [{ team_id: 'T0ACME', user_id: 'U0BOT', is_bot: true, is_enterprise_install: false }],
       });
-    const eventsUrl = () => `${herald.url}/slack/events`;
+    const eventsUrl = () => `${t.herald.url}/slack/events`;
     const now = () => Math.floor(Date.now() / 1000);
 
     for (const [name, options] of [
@@ -69,32 +54,32 @@ for (const kind of testDatabaseKinds()) {
     });
 
     it('deactivates on app_uninstalled then tokens_revoked, and again on repeats', async () => {
-      await emulator.uninstall('T0ACME'); // sends app_uninstalled, then tokens_revoked
+      await t.emulator.uninstall('T0ACME'); // sends app_uninstalled, then tokens_revoked
       await until(async () => !(await installation()).active, 'the installation to be deactivated');
       const row = await installation();
       assert.equal(row.secret, '', 'the encrypted tokens are erased');
       assert.ok(row.uninstalledAt);
-      await assert.rejects(herald.herald.store.fetchById('T0ACME'), /no active installation/);
+      await assert.rejects(t.herald.herald.store.fetchById('T0ACME'), /no active installation/);
 
       const repeat = await postSigned(eventsUrl(), uninstallEvent(now()), { secret: SLACK_APP.signingSecret });
       assert.equal(repeat.status, 200);
-      const again = await emulator.sendEvent('T0ACME', { type: 'tokens_revoked', tokens: { oauth: [], bot: ['U0BOT'] } });
+      const again = await t.emulator.sendEvent('T0ACME', { type: 'tokens_revoked', tokens: { oauth: [], bot: ['U0BOT'] } });
       assert.equal(again.status, 200);
       assert.equal((await installation()).active, false);
     });
 
     it('deactivates on tokens_revoked first, then app_uninstalled', async () => {
-      const revoked = await emulator.sendEvent('T0ACME', { type: 'tokens_revoked', tokens: { oauth: [], bot: ['U0BOT'] } });
+      const revoked = await t.emulator.sendEvent('T0ACME', { type: 'tokens_revoked', tokens: { oauth: [], bot: ['U0BOT'] } });
       assert.equal(revoked.status, 200);
       await until(async () => !(await installation()).active, 'the installation to be deactivated');
-      const uninstalled = await emulator.sendEvent('T0ACME', { type: 'app_uninstalled' });
+      const uninstalled = await t.emulator.sendEvent('T0ACME', { type: 'app_uninstalled' });
       assert.equal(uninstalled.status, 200);
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal((await installation()).active, false);
     });
 
     it('ignores a revocation of user tokens only (Herald holds none)', async () => {
-      await emulator.sendEvent('T0ACME', { type: 'tokens_revoked', tokens: { oauth: ['U0ADMIN'], bot: [] } });
+      await t.emulator.sendEvent('T0ACME', { type: 'tokens_revoked', tokens: { oauth: ['U0ADMIN'], bot: [] } });
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal((await installation()).active, true);
     });
@@ -106,12 +91,12 @@ for (const kind of testDatabaseKinds()) {
       // event_time has whole seconds: re-install in a later second, as a person would.
       await new Promise((resolve) => setTimeout(resolve, (uninstalledAt + 1) * 1000 - Date.now() + 10));
 
-      await installWorkspace(herald.url, emulator);
+      await installWorkspace(t.herald.url, t.emulator);
       assert.equal((await installation()).active, true);
 
       // Slack retries: the same uninstall, and a revocation from before the re-install.
       await postSigned(eventsUrl(), uninstallEvent(uninstalledAt), { secret: SLACK_APP.signingSecret });
-      await emulator.sendEvent('T0ACME', { type: 'tokens_revoked', tokens: { oauth: [], bot: ['U0BOT'] } }, { eventTime: uninstalledAt });
+      await t.emulator.sendEvent('T0ACME', { type: 'tokens_revoked', tokens: { oauth: [], bot: ['U0BOT'] } }, { eventTime: uninstalledAt });
       await new Promise((resolve) => setTimeout(resolve, 150));
       const row = await installation();
       assert.equal(row.active, true);

@@ -1,11 +1,14 @@
 // Starts a real Herald (real HTTP server, real database) wired to a Slack emulator, in this process.
 import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach } from 'node:test';
 import { createServer } from 'node:net';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startHerald, type Herald } from '../../src/herald.js';
 import { silentLogger } from '../../src/log.js';
 import { SlackEmulator } from '../emulator/index.js';
 import type { EmulatorOptions } from '../emulator/types.js';
+import type { TestDatabase, TestDatabaseKind } from './databases.js';
+import { installWorkspace } from './install.js';
 
 export const SLACK_APP = { clientId: '1111.2222', clientSecret: 'test-client-secret', signingSecret: 'test-signing-secret' };
 export const ENCRYPTION_KEY = randomBytes(32).toString('base64');
@@ -60,4 +63,27 @@ export async function startEmulator(options: Partial<EmulatorOptions> = {}): Pro
   emulator.addUser('T0ACME', { id: 'U0ADMIN', name: 'ada', isAdmin: true });
   emulator.addChannel('T0ACME', { id: 'C0ALERTS', name: 'alerts' });
   return emulator;
+}
+
+/** A fresh emulator, database and Herald for every test of the enclosing `describe`. */
+export interface HeraldFixture {
+  emulator: SlackEmulator;
+  database: TestDatabase;
+  herald: TestHerald;
+}
+
+export function heraldPerTest(kind: TestDatabaseKind, options: { install?: boolean; emulator?: Partial<EmulatorOptions> } = {}): HeraldFixture {
+  const fixture = {} as HeraldFixture; // filled in before each test
+  beforeEach(async () => {
+    fixture.emulator = await startEmulator(options.emulator);
+    fixture.database = await kind.create();
+    fixture.herald = await startTestHerald({ databaseUrl: fixture.database.url, emulator: fixture.emulator });
+    if (options.install) await installWorkspace(fixture.herald.url, fixture.emulator);
+  });
+  afterEach(async () => {
+    await fixture.herald.herald.close();
+    await fixture.emulator.close();
+    await fixture.database.drop();
+  });
+  return fixture;
 }
