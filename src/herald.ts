@@ -5,7 +5,9 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createWebApp, finishWebApp } from './http/app.js';
 import { createHttpServer, listen } from './http/server.js';
+import { createIngestEndpoint, type IngestEndpoint } from './ingest/http/ingestEndpoint.js';
 import type { Logger } from './log.js';
+import { Metrics } from './observability/metrics.js';
 import { verifyEncryptionKey } from './security/keyCheck.js';
 import { SecretBox } from './security/secretBox.js';
 import { createSlackApp, type SlackSide } from './slack/app.js';
@@ -18,6 +20,8 @@ export interface Herald {
   database: Database;
   store: PrismaInstallationStore;
   slack: SlackSide;
+  ingest: IngestEndpoint;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -27,10 +31,12 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
     const box = new SecretBox(config.encryptionKey);
     await verifyEncryptionKey(database.prisma, box);
     const store = new PrismaInstallationStore(database.prisma, box);
-    const web = createWebApp({ config, ping: database.ping });
+    const metrics = new Metrics();
+    const web = createWebApp({ config, ping: database.ping, metrics });
     const slack = createSlackApp({ config, db: database.prisma, store, box, log, web });
     finishWebApp(web, log);
-    const server = createHttpServer(web);
+    const ingest = createIngestEndpoint({ config, db: database.prisma, box, log });
+    const server = createHttpServer(web, ingest.handle);
     const port = await listen(server, config.port);
     log.info({ port, publicUrl: config.publicUrl, database: database.provider }, 'Herald is listening');
     return {
@@ -39,9 +45,12 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
       database,
       store,
       slack,
+      ingest,
+      metrics,
       close: async () => {
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await ingest.close(); // after the server: no new alerts; before the database: commit the last ones
         await database.close();
       },
     };

@@ -1,12 +1,13 @@
-// Herald's Express app: pages and health checks. Slack's routes are mounted on it by the Bolt
+// Herald's Express app: pages, health checks and metrics. Slack's routes are mounted on it by the Bolt
 // receiver (src/slack/app.ts); `finish` adds the 404 and error handlers after everything else.
 import express, { type Application, type ErrorRequestHandler } from 'express';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../observability/metrics.js';
 import { mountHealth } from './health.js';
 import { landingPage } from './pages/landing.js';
 
-export function createWebApp(deps: { config: Config; ping: () => Promise<boolean> }): Application {
+export function createWebApp(deps: { config: Config; ping: () => Promise<boolean>; metrics: Metrics }): Application {
   const web = express();
   web.disable('x-powered-by');
   web.set('trust proxy', deps.config.trustProxy);
@@ -14,7 +15,7 @@ export function createWebApp(deps: { config: Config; ping: () => Promise<boolean
   router.get('/', (_req, res) => {
     res.type('html').send(landingPage());
   });
-  mountHealth(router, deps.ping);
+  mountHealth(router, deps.ping, deps.metrics);
   web.use(router);
   return web;
 }
