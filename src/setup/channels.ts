@@ -1,6 +1,8 @@
 // Alert channels of an installation: at most 20, enforced by the database. Each channel holds one
 // of the slots 1–20, unique per installation, so concurrent adds cannot exceed the limit.
 import type { Db } from '../db/database.js';
+import type { Actor } from './actor.js';
+import { recordAudit } from './audit.js';
 
 export const MAX_CHANNELS = 20;
 
@@ -42,4 +44,51 @@ export async function addChannel(db: Db, input: ChannelInput): Promise<{ created
     }
   }
   throw new ChannelLimitReached();
+}
+
+// ── Changes people make with /herald and the App Home; each is audited. ─────────────────────────
+
+/** Adds or updates a channel for `actor`, as `/herald add` does; throws ChannelLimitReached when full. */
+export async function configureChannel(
+  db: Db,
+  actor: Actor,
+  channel: { channelId: string; name: string; filters: string },
+): Promise<{ created: boolean }> {
+  const result = await addChannel(db, { installationId: actor.installationId, addedBy: actor.userId, ...channel });
+  const filters = channel.filters === '' ? 'no filters' : `filters ${channel.filters}`;
+  await recordAudit(db, actor, result.created ? 'channel.add' : 'channel.update', `#${channel.name} (${channel.channelId}), ${filters}`);
+  return result;
+}
+
+/** Removes the channel, freeing its slot; null when it was not configured. */
+export async function removeChannel(db: Db, actor: Actor, channelId: string) {
+  const channel = await findChannel(db, actor.installationId, channelId);
+  if (!channel) return null;
+  const { count } = await db.channel.deleteMany({ where: { id: channel.id } });
+  if (count === 0) return null; // removed by someone else meanwhile
+  await recordAudit(db, actor, 'channel.remove', `#${channel.name} (${channelId})`);
+  return channel;
+}
+
+/** Mutes a configured channel until `until`, or unmutes it with null; null when it is not configured. */
+export async function setChannelMute(db: Db, actor: Actor, channelId: string, until: Date | null) {
+  const { count } = await db.channel.updateMany({ where: { installationId: actor.installationId, channelId }, data: { mutedUntil: until } });
+  const channel = count === 0 ? null : await findChannel(db, actor.installationId, channelId);
+  if (!channel) return null;
+  await recordAudit(db, actor, until ? 'channel.mute' : 'channel.unmute', `#${channel.name} (${channelId})${until ? ` until ${until.toISOString()}` : ''}`);
+  return channel;
+}
+
+export function listChannels(db: Db, installationId: string) {
+  return db.channel.findMany({ where: { installationId }, orderBy: { slot: 'asc' } });
+}
+
+export function findChannel(db: Db, installationId: string, channelId: string) {
+  return db.channel.findUnique({ where: { installationId_channelId: { installationId, channelId } } });
+}
+
+/** What the last post to a channel did: the time on success, Slack's error otherwise. */
+export async function recordDelivery(db: Db, channelRowId: string, outcome: { at: Date; error: string | null }): Promise<void> {
+  const data = outcome.error === null ? { lastDeliveryAt: outcome.at, lastError: null } : { lastError: outcome.error };
+  await db.channel.updateMany({ where: { id: channelRowId }, data });
 }

@@ -16,3 +16,10 @@ export function hashIngestToken(token: string): string {
 export function displayPrefix(token: string): string {
   return `${token.slice(0, INGEST_TOKEN_PREFIX.length + 4)}…`;
 }
+
+/** Signing secrets (`--signed` tokens) have their own prefix, so a leaked one is told apart from a token. */
+export const SIGNING_SECRET_PREFIX = 'hrlds_';
+
+export function generateSigningSecret(): string {
+  return `${SIGNING_SECRET_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
