@@ -22,6 +22,10 @@ export interface Config {
   logLevel: LogLevel;
   /** Express's `trust proxy` setting: false, true, a hop count, or addresses/subnets. */
   trustProxy: boolean | number | string;
+  ingest: {
+    /** Per ingest token: requests per second on average (0 = no limit), and at once. */
+    rateLimit: { perSecond: number; burst: number };
+  };
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -63,6 +67,8 @@ const schema = z.object({
   SLACK_AUTHORIZE_URL: httpUrl.default('https://slack.com/oauth/v2/authorize'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   TRUST_PROXY: z.string().trim().optional(),
+  INGEST_RATE_LIMIT: z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0 (no limit) or more').default(100),
+  INGEST_RATE_BURST: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(1000),
 });
 
 function decodeKey(value: string): Buffer | null {
@@ -102,5 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: decodeKey(e.HERALD_ENCRYPTION_KEY) as Buffer,
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    ingest: { rateLimit: { perSecond: e.INGEST_RATE_LIMIT, burst: e.INGEST_RATE_BURST } },
   };
 }

@@ -35,7 +35,7 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
     const web = createWebApp({ config, ping: database.ping, metrics });
     const slack = createSlackApp({ config, db: database.prisma, store, box, log, web });
     finishWebApp(web, log);
-    const ingest = createIngestEndpoint({ config, db: database.prisma, box, log });
+    const ingest = createIngestEndpoint({ config, db: database.prisma, box, log, metrics });
     const server = createHttpServer(web, ingest.handle);
     const port = await listen(server, config.port);
     log.info({ port, publicUrl: config.publicUrl, database: database.provider }, 'Herald is listening');

@@ -1,0 +1,102 @@
+// Group commit: the requests whose bodies finished in the same event-loop turn are committed in one
+// transaction, and each sender is answered only after that commit. One fsync (SQLite) or one round
+// of statements (PostgreSQL) then serves many requests, instead of one each.
+//
+// One batch is in flight at a time; requests arriving meanwhile form the next batch, so batches
+// grow with load instead of transactions queueing up behind each other.
+import type { Db } from '../../db/database.js';
+import type { Logger } from '../../log.js';
+import { commitBatch, type Acceptance, type AcceptOutcome } from './commitBatch.js';
+
+interface Waiting {
+  acceptance: Acceptance;
+  resolve(outcome: AcceptOutcome): void;
+  reject(error: unknown): void;
+}
+
+export class HeraldStopping extends Error {
+  constructor() {
+    super('Herald is stopping');
+    this.name = 'HeraldStopping';
+  }
+}
+
+export class GroupCommit {
+  #queue: Waiting[] = [];
+  #scheduled = false;
+  #running: Promise<void> | null = null;
+  #closed = false;
+
+  constructor(
+    private readonly deps: { db: Db; log: Logger; repeatWindowMs: number; now?: () => Date },
+  ) {}
+
+  /** Resolves once the payload is committed (or recognised as a repeat); rejects if the database fails. */
+  submit(acceptance: Acceptance): Promise<AcceptOutcome> {
+    if (this.#closed) return Promise.reject(new HeraldStopping());
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ acceptance, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        // setImmediate runs after the current poll phase: every request body that completed in
+        // this turn is queued by then.
+        setImmediate(() => {
+          this.#scheduled = false;
+          this.#start();
+        });
+      }
+    });
+  }
+
+  /** Refuses new payloads and waits for the queued ones to be committed. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#running || this.#queue.length > 0) {
+      this.#start();
+      await this.#running;
+    }
+  }
+
+  #start(): void {
+    if (this.#running || this.#queue.length === 0) return;
+    this.#running = this.#drain().finally(() => {
+      this.#running = null;
+    });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue;
+      this.#queue = [];
+      await this.#commit(batch);
+    }
+  }
+
+  async #commit(batch: Waiting[]): Promise<void> {
+    try {
+      const outcomes = await commitBatch(this.deps.db, batch.map((w) => w.acceptance), this.#now(), this.deps.repeatWindowMs);
+      batch.forEach((waiting, i) => waiting.resolve(outcomes[i] as AcceptOutcome));
+      return;
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      this.deps.log.warn({ err: error instanceof Error ? error.message : String(error), size: batch.length }, 'batch commit failed; committing its payloads one by one');
+    }
+    // One by one, so one payload the database refuses (or a digest another Herald process stored
+    // at the same moment) does not fail the others; each is answered by its own outcome.
+    for (const waiting of batch) {
+      try {
+        const [outcome] = await commitBatch(this.deps.db, [waiting.acceptance], this.#now(), this.deps.repeatWindowMs);
+        waiting.resolve(outcome as AcceptOutcome);
+      } catch (error) {
+        waiting.reject(error);
+      }
+    }
+  }
+
+  #now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+}

@@ -1,0 +1,71 @@
+// A 202 is a promise: the alerts are committed before it is sent, so killing Herald right after
+// (SIGKILL: no shutdown code runs) loses none of them.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { openDatabase } from '../../src/db/database.js';
+import { silentLogger } from '../../src/log.js';
+import type { SlackEmulator } from '../emulator/index.js';
+import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.js';
+import { freePort, heraldEnv, startEmulator } from '../helpers/herald.js';
+import { answer, createToken, postAlerts } from '../helpers/ingest.js';
+import { installWorkspace } from '../helpers/install.js';
+import { spawnHerald } from '../helpers/process.js';
+
+for (const kind of testDatabaseKinds()) {
+  describe(`durable acceptance on ${kind.name}`, () => {
+    let emulator: SlackEmulator;
+    let database: TestDatabase;
+
+    beforeEach(async () => {
+      emulator = await startEmulator();
+      database = await kind.create();
+    });
+    afterEach(async () => {
+      await emulator.close();
+      await database.drop();
+    });
+
+    it('keeps every alert it answered 202 for across a SIGKILL and a restart', async () => {
+      const env = heraldEnv({ port: await freePort(), databaseUrl: database.url, emulator });
+      const url = env.PUBLIC_URL as string;
+      const first = await spawnHerald(env, url);
+      // The group keys Herald answered 202 for.
+      const promised: string[] = [];
+      try {
+        await installWorkspace(url, emulator);
+        const observer = await openDatabase(database.url, silentLogger());
+        const { token } = await createToken(observer.prisma).finally(() => observer.close());
+        // Many requests at once; the first 202 kills Herald while the others are still in flight
+        // (some of them committed, some not, their answers lost).
+        const groupKeys = Array.from({ length: 50 }, (_, i) => `durable-${i}`);
+        await Promise.allSettled(
+          groupKeys.map(async (groupKey, i) => {
+            const body = { groupKey, alerts: [{ status: 'firing', labels: { alertname: 'Durable', n: String(i) }, startsAt: '2024-05-14T09:00:00Z' }] };
+            const { status, body: reply } = await answer(await postAlerts(url, 'alertmanager', JSON.stringify(body), { token }));
+            if (status !== 202) return;
+            assert.equal(reply.accepted, 1);
+            promised.push(groupKey);
+            first.child.kill('SIGKILL');
+          }),
+        );
+      } finally {
+        await first.stop('SIGKILL');
+      }
+      assert.ok(promised.length > 0, 'at least one 202 before the kill');
+
+      const second = await spawnHerald(env, url);
+      try {
+        const observer = await openDatabase(database.url, silentLogger());
+        try {
+          const rows = await observer.prisma.incomingAlert.findMany({ where: { groupKey: { in: promised } } });
+          assert.deepEqual(rows.map((row) => row.groupKey).sort(), [...promised].sort());
+          assert.ok(rows.every((row) => row.processedAt === null), 'all still to be delivered');
+        } finally {
+          await observer.close();
+        }
+      } finally {
+        await second.stop();
+      }
+    });
+  });
+}
