@@ -50,6 +50,7 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
       close: async () => {
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await slack.inFlight.drain(); // listeners Slack already got an answer for
         await ingest.close(); // after the server: no new alerts; before the database: commit the last ones
         await database.close();
       },

@@ -7,6 +7,7 @@ import type { Application } from 'express';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { slackLogger, type Logger } from '../log.js';
+import { InFlight } from './inFlight.js';
 import { installCallbacks } from './installCallbacks.js';
 import type { SecretBox } from '../security/secretBox.js';
 import type { PrismaInstallationStore } from './installationStore.js';
@@ -20,6 +21,8 @@ export interface SlackSide {
   receiver: ExpressReceiver;
   /** A Web API client without a token (pass `token` per call), pointed at SLACK_API_URL. */
   client: WebClient;
+  /** Listener work still running after Slack got its answer; shutdown waits for it. */
+  inFlight: InFlight;
 }
 
 export function createSlackApp(deps: { config: Config; db: Db; store: PrismaInstallationStore; box: SecretBox; log: Logger; web: Application }): SlackSide {
@@ -49,9 +52,11 @@ export function createSlackApp(deps: { config: Config; db: Db; store: PrismaInst
     },
   });
   const app = new App({ receiver, logger, clientOptions });
+  const inFlight = new InFlight();
+  app.use(async ({ next }) => inFlight.track(next()));
   registerListeners(app, { config, db, store, box, log });
   app.error(async (error) => {
     log.error({ err: error.message, code: error.code }, 'a Slack listener failed');
   });
-  return { app, receiver, client };
+  return { app, receiver, client, inFlight };
 }
