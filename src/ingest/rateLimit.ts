@@ -1,6 +1,7 @@
-// A token bucket per ingest token: each token may send `perSecond` requests a second on average and
-// `burst` at once (Alertmanager flushes many groups together after a restart). A sender over its
-// rate gets 429 with Retry-After, which Alertmanager, Grafana and most webhook senders honour.
+// A token bucket per key: `perSecond` requests a second on average and `burst` at once. Herald keys
+// it by ingest token (Alertmanager flushes many groups together after a restart, hence the burst; a
+// sender over its rate gets 429 with Retry-After, which Alertmanager, Grafana and most webhook
+// senders honour). The Slack emulator keys it by channel, as Slack paces chat.postMessage.
 
 export interface RateLimitSettings {
   /** Requests per second per token; 0 turns the limit off. */

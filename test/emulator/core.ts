@@ -1,6 +1,7 @@
 // What every part of the emulator shares: resolved options, the world state, tokens and limits.
 // One object passed around instead of a web of classes, so each file stays a set of plain functions.
-import { RateLimiter } from './rateLimit.js';
+// The same token bucket Herald uses for ingest tokens: the algorithm is Slack's documented one.
+import { RateLimiter } from '../../src/ingest/rateLimit.js';
 import { EmulatorState } from './state.js';
 import { TokenStore } from './tokens.js';
 import type { EmulatorOptions } from './types.js';
