@@ -28,8 +28,8 @@ export interface Config {
   };
 }
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof logLevels)[number];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -38,7 +38,7 @@ export class ConfigError extends Error {
   }
 }
 
-const GENERATE_SECRET = `node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`;
+const generateSecretCommand = `node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`;
 
 const required = (hint: string) => z.string({ error: `is not set: ${hint}` }).trim().min(1, `is empty: ${hint}`);
 
@@ -58,14 +58,14 @@ const schema = z.object({
   SLACK_CLIENT_ID: required("the Client ID from your Slack app's Basic Information page"),
   SLACK_CLIENT_SECRET: required("the Client Secret from your Slack app's Basic Information page"),
   SLACK_SIGNING_SECRET: required("the Signing Secret from your Slack app's Basic Information page"),
-  SLACK_STATE_SECRET: required(`any long random string, e.g. from: ${GENERATE_SECRET}`),
-  HERALD_ENCRYPTION_KEY: required(`32 random bytes, base64; generate one with: ${GENERATE_SECRET}`).refine(
+  SLACK_STATE_SECRET: required(`any long random string, e.g. from: ${generateSecretCommand}`),
+  HERALD_ENCRYPTION_KEY: required(`32 random bytes, base64; generate one with: ${generateSecretCommand}`).refine(
     (value) => decodeKey(value) !== null,
-    `must be 32 bytes encoded as base64 (44 characters); generate one with: ${GENERATE_SECRET}`,
+    `must be 32 bytes encoded as base64 (44 characters); generate one with: ${generateSecretCommand}`,
   ),
   SLACK_API_URL: httpUrl.default('https://slack.com/api/'),
   SLACK_AUTHORIZE_URL: httpUrl.default('https://slack.com/oauth/v2/authorize'),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
   TRUST_PROXY: z.string().trim().optional(),
   INGEST_RATE_LIMIT: z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0 (no limit) or more').default(100),
   INGEST_RATE_BURST: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(1000),

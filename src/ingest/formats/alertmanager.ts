@@ -3,17 +3,12 @@
 // in shared/alertmanagerModel.ts, shared with the Grafana parser.
 
 import type { ParsedPayload } from '../../alerts/alert.js';
-import { groupKeyFor } from '../../alerts/fingerprint.js';
-import { alertFromAlertmanagerModel, alertmanagerPayload } from './shared/alertmanagerModel.js';
+import { alertFromAlertmanagerModel, payloadContext, alertmanagerPayload } from './shared/alertmanagerModel.js';
 import { validateBody } from './shared/validate.js';
 
 export function parseAlertmanager(body: unknown, now: Date): ParsedPayload {
   const payload = validateBody(alertmanagerPayload, body);
-  const context = {
-    source: 'alertmanager' as const,
-    groupKey: groupKeyFor({ groupKey: payload.groupKey, groupLabels: payload.groupLabels, title: '' }),
-    now,
-  };
+  const context = payloadContext('alertmanager', payload, now);
   return {
     alerts: payload.alerts.map((alert) => alertFromAlertmanagerModel(alert, context)),
     truncatedAlerts: payload.truncatedAlerts,

@@ -6,8 +6,7 @@
 
 import { z } from 'zod';
 import type { ParsedPayload } from '../../alerts/alert.js';
-import { groupKeyFor } from '../../alerts/fingerprint.js';
-import { alertFromAlertmanagerModel, alertmanagerAlert, alertmanagerPayload } from './shared/alertmanagerModel.js';
+import { alertFromAlertmanagerModel, payloadContext, alertmanagerAlert, alertmanagerPayload } from './shared/alertmanagerModel.js';
 import { alertList, optionalLabelValue, optionalString } from './shared/schemas.js';
 import { validateBody } from './shared/validate.js';
 
@@ -33,11 +32,7 @@ const grafanaPayload = alertmanagerPayload.extend({
 
 export function parseGrafana(body: unknown, now: Date): ParsedPayload {
   const payload = validateBody(grafanaPayload, body);
-  const context = {
-    source: 'grafana' as const,
-    groupKey: groupKeyFor({ groupKey: payload.groupKey, groupLabels: payload.groupLabels, title: '' }),
-    now,
-  };
+  const context = payloadContext('grafana', payload, now);
   return {
     alerts: payload.alerts.map((alert) =>
       alertFromAlertmanagerModel({ ...alert, annotations: withGrafanaExtras(alert) }, context, [

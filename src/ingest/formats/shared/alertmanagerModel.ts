@@ -8,7 +8,7 @@
 
 import { z } from 'zod';
 import type { Alert, AlertFormat, AlertLink } from '../../../alerts/alert.js';
-import { labelsFingerprint } from '../../../alerts/fingerprint.js';
+import { groupKeyFor, labelsFingerprint } from '../../../alerts/fingerprint.js';
 import { collectLinks } from './links.js';
 import { alertList, alertStatus, optionalString, stringMap } from './schemas.js';
 import { DEFAULT_SEVERITY, severityFromWord } from './severity.js';
@@ -52,6 +52,15 @@ export interface PayloadContext {
   source: AlertFormat;
   groupKey: string;
   now: Date;
+}
+
+/** The context of an Alertmanager-model payload: the sender's group key, else its group labels. */
+export function payloadContext(
+  source: AlertFormat,
+  payload: { groupKey?: string | null; groupLabels: Record<string, string> },
+  now: Date,
+): PayloadContext {
+  return { source, groupKey: groupKeyFor({ groupKey: payload.groupKey, groupLabels: payload.groupLabels, title: '' }), now };
 }
 
 /**
