@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { ErrorCode, LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
+import { type ChatPostMessageArguments, ErrorCode, LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import { checkBlocks } from './blockKit.js';
 import { type EmulatorOptions, SlackEmulator } from './index.js';
 
@@ -256,6 +256,78 @@ describe('Web API', () => {
     await slackError(client(userToken).chat.update({ channel: 'C0ALERTS', ts: String(first.ts), text: 'mine now' }), 'cant_update_message');
   });
 
+  it('threads replies, records reply_broadcast, and posts a reply whose parent is missing top-level, as Slack does', async () => {
+    const web = client(bot);
+    // A second apart, so the per-channel rate limit stays out of the way.
+    const post = (args: { text: string; thread_ts?: string; reply_broadcast?: boolean }) => {
+      clock += 1000;
+      // Cast: WebClient's types (rightly) forbid reply_broadcast without thread_ts, which is tested here.
+      return web.chat.postMessage({ channel: 'C0ALERTS', ...args } as ChatPostMessageArguments);
+    };
+    const parent = await post({ text: 'Disk full' });
+    const broadcast = await post({ text: 'resolved', thread_ts: String(parent.ts), reply_broadcast: true });
+    assert.equal(broadcast.message?.thread_ts, parent.ts);
+    assert.equal(broadcast.message?.subtype, 'thread_broadcast');
+    await post({ text: 'still firing', thread_ts: String(parent.ts) });
+    await post({ text: 'no thread, nothing to broadcast', reply_broadcast: true });
+
+    // Slack has no thread_not_found here: the message goes to the channel, and only the missing
+    // message.thread_ts in the answer tells the app its reply was un-threaded.
+    const orphan = await post({ text: 'reply to nothing', thread_ts: '1600000000.000100' });
+    assert.equal(orphan.ok, true);
+    assert.equal(orphan.message?.thread_ts, undefined);
+    assert.equal(emulator.callsTo('chat.postMessage').at(-1)?.args.thread_ts, '1600000000.000100', 'the call record keeps what was asked');
+    const gone = await post({ text: 'about to be deleted' });
+    emulator.deleteMessage('C0ALERTS', String(gone.ts));
+    const afterDelete = await post({ text: 'reply to a deleted message', thread_ts: String(gone.ts), reply_broadcast: true });
+    assert.equal(afterDelete.message?.thread_ts, undefined);
+
+    const shape = emulator.messages('C0ALERTS').map((m) => [m.text, m.thread_ts, m.replyBroadcast, m.replyCount]);
+    assert.deepEqual(shape, [
+      ['Disk full', undefined, undefined, 2],
+      ['resolved', parent.ts, true, 0],
+      ['still firing', parent.ts, undefined, 0],
+      ['no thread, nothing to broadcast', undefined, undefined, 0],
+      ['reply to nothing', undefined, undefined, 0],
+      ['reply to a deleted message', undefined, undefined, 0],
+    ]);
+  });
+
+  it('answers message_not_found when chat.update targets a deleted message', async () => {
+    const web = client(bot);
+    const parent = await web.chat.postMessage({ channel: 'C0ALERTS', text: 'Disk full' });
+    const reply = await web.chat.postMessage({ channel: 'C0ALERTS', text: 'details', thread_ts: String(parent.ts) });
+    const removed = emulator.deleteMessage('C0ALERTS', String(reply.ts));
+    assert.equal(removed.text, 'details');
+    assert.equal(emulator.messages('C0ALERTS')[0]?.replyCount, 0, 'a deleted reply no longer counts');
+    emulator.deleteMessage('C0ALERTS', String(parent.ts));
+    await slackError(web.chat.update({ channel: 'C0ALERTS', ts: String(parent.ts), text: 'Disk fine' }), 'message_not_found');
+    assert.deepEqual(emulator.messages('C0ALERTS'), []);
+    assert.throws(() => emulator.deleteMessage('C0ALERTS', String(parent.ts)), /No message/);
+  });
+
+  it('answers as Slack does after setup changes: archived, bot removed, bot deactivated, uninstalled', async () => {
+    const web = client(bot);
+    const botUser = emulator.botUserId('T0ACME') ?? '';
+    const posted = await web.chat.postMessage({ channel: 'C0ALERTS', text: 'Disk full' });
+    emulator.archiveChannel('C0ALERTS');
+    await slackError(web.chat.postMessage({ channel: 'C0ALERTS', text: 'x' }), 'is_archived');
+    await slackError(web.chat.update({ channel: 'C0ALERTS', ts: String(posted.ts), text: 'x' }), 'is_archived');
+
+    emulator.joinChannel('C0RANDOM', botUser);
+    await web.chat.postMessage({ channel: 'C0RANDOM', text: 'in' });
+    emulator.removeFromChannel('C0RANDOM');
+    await slackError(web.chat.postMessage({ channel: 'C0RANDOM', text: 'out' }), 'not_in_channel');
+    emulator.joinChannel('G0SECRET', botUser);
+    emulator.removeFromChannel('G0SECRET', botUser);
+    await slackError(web.chat.postMessage({ channel: 'G0SECRET', text: 'out' }), 'channel_not_found');
+
+    emulator.deactivateUser('T0ACME', botUser);
+    await slackError(web.auth.test(), 'account_inactive');
+    await emulator.uninstall('T0ACME');
+    await slackError(web.chat.postMessage({ channel: 'C0ALERTS', text: 'x' }), 'token_revoked');
+  });
+
   it('refuses channels the bot cannot post in, and content Slack would refuse', async () => {
     const web = client(bot);
     await slackError(web.chat.postMessage({ channel: 'C0RANDOM', text: 'hi' }), 'not_in_channel');
@@ -468,6 +540,100 @@ describe('Slack → app requests', () => {
     assert.equal(payload.api_app_id, 'A0HERALD');
     assert.ok(String(payload.response_url).startsWith(`${emulator.url}commands/response/`));
     assert.ok(payload.trigger_id);
+    assert.deepEqual(payload.user, { id: 'U0ADMIN', username: 'ada', name: 'ada', team_id: 'T0ACME' }, 'a known user is described as Slack does');
+    assert.deepEqual(emulator.interactions.map((i) => [i.teamId, i.status, i.payload.type]), [['T0ACME', 200, 'block_actions']]);
+  });
+
+  it('presses buttons and picks menu options in a posted message with Slack’s block_actions payload', async () => {
+    const { botToken, botUserId } = emulator.install({ teamId: 'T0ACME', userId: 'U0ADMIN', scopes: ['chat:write'] });
+    emulator.joinChannel('C0ALERTS', botUserId);
+    const plain = (text: string) => ({ type: 'plain_text' as const, text });
+    const option = (value: string) => ({ text: plain(`Silence ${value}`), value: `${value}:g1` });
+    const blocks = [
+      { type: 'section', text: { type: 'mrkdwn', text: '*DiskFull* on db-1' } },
+      {
+        type: 'actions',
+        block_id: 'alert-actions',
+        elements: [
+          { type: 'button', action_id: 'herald_ack', text: plain('Acknowledge'), value: 'g1', style: 'primary' as const },
+          { type: 'static_select', action_id: 'herald_silence', placeholder: plain('Silence…'), options: [option('1h'), option('4h')] },
+        ],
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: 'more' }, accessory: { type: 'button', action_id: 'herald_resolve', text: plain('Resolve'), value: 'g1' } },
+    ];
+    const web = client(botToken);
+    const posted = await web.chat.postMessage({ channel: 'C0ALERTS', text: 'DiskFull on db-1', blocks });
+    const ts = String(posted.ts);
+    const press = { teamId: 'T0ACME', userId: 'U0BOB', channel: 'C0ALERTS', ts };
+
+    const response = await emulator.pressButton({ ...press, actionId: 'herald_ack' });
+    assert.equal(response.status, 200);
+    const [ack] = received;
+    assert.ok(ack);
+    verify(ack);
+    assert.equal(ack.headers['content-type'], 'application/x-www-form-urlencoded');
+    const payload = JSON.parse(new URLSearchParams(ack.body).get('payload') ?? '{}') as Record<string, unknown>;
+    assert.equal(payload.type, 'block_actions');
+    assert.deepEqual(payload.user, { id: 'U0BOB', username: 'bob', name: 'bob', team_id: 'T0ACME' });
+    assert.deepEqual(payload.team, { id: 'T0ACME', domain: 'acme' });
+    assert.deepEqual(payload.channel, { id: 'C0ALERTS', name: 'alerts' });
+    assert.deepEqual(payload.container, { type: 'message', message_ts: ts, channel_id: 'C0ALERTS', is_ephemeral: false });
+    assert.deepEqual(payload.state, { values: {} });
+    assert.equal(payload.api_app_id, 'A0HERALD');
+    assert.equal(payload.is_enterprise_install, false);
+    assert.ok(String(payload.response_url).startsWith(`${emulator.url}commands/response/`));
+    assert.ok(payload.trigger_id);
+    const message = payload.message as { ts: string; bot_id: string; blocks: { block_id: string }[] };
+    assert.equal(message.ts, ts);
+    assert.equal(message.bot_id, posted.message?.bot_id);
+    assert.deepEqual(message.blocks.map((b) => b.block_id), ['emulator-block-0', 'alert-actions', 'emulator-block-2'], 'every block has a block_id, as Slack gives them');
+    const [action] = payload.actions as Record<string, unknown>[];
+    assert.match(String(action?.action_ts), /^\d+\.\d{6}$/);
+    assert.deepEqual({ ...action, action_ts: undefined }, {
+      type: 'button',
+      action_id: 'herald_ack',
+      block_id: 'alert-actions',
+      text: plain('Acknowledge'),
+      value: 'g1',
+      style: 'primary',
+      action_ts: undefined,
+    });
+
+    answer = { status: 500, body: '' };
+    await emulator.pressButton({ ...press, actionId: 'herald_silence', selectedOptionValue: '4h:g1' });
+    const silence = JSON.parse(new URLSearchParams(received[1]?.body).get('payload') ?? '{}') as { actions: Record<string, unknown>[]; state: unknown };
+    assert.equal(silence.actions[0]?.type, 'static_select');
+    assert.deepEqual(silence.actions[0]?.selected_option, { text: plain('Silence 4h'), value: '4h:g1' });
+    assert.deepEqual(silence.state, { values: { 'alert-actions': { herald_silence: { type: 'static_select', selected_option: { text: plain('Silence 4h'), value: '4h:g1' } } } } });
+    answer = { status: 200, body: '' };
+    await emulator.pressButton({ ...press, actionId: 'herald_resolve', value: 'other' });
+    const resolve = JSON.parse(new URLSearchParams(received[2]?.body).get('payload') ?? '{}') as { actions: Record<string, unknown>[] };
+    assert.deepEqual([resolve.actions[0]?.block_id, resolve.actions[0]?.value], ['emulator-block-2', 'other'], 'a section accessory, with the value overridden');
+    assert.deepEqual(emulator.interactions.map((i) => i.status), [200, 500, 200]);
+    assert.ok(emulator.interactions.every((i) => i.durationMs >= 0));
+
+    // Only what the person could see and pick.
+    await assert.rejects(emulator.pressButton({ ...press, actionId: 'nope' }), /has no element with action_id nope \(action_ids: herald_ack, herald_silence, herald_resolve\)/);
+    await assert.rejects(emulator.pressButton({ ...press, actionId: 'herald_silence', selectedOptionValue: '24h:g1' }), /no option with value 24h:g1/);
+    await assert.rejects(emulator.pressButton({ ...press, actionId: 'herald_silence', value: '4h:g1' }), /selectedOptionValue/);
+    await assert.rejects(emulator.pressButton({ ...press, actionId: 'herald_ack', selectedOptionValue: 'x' }), /is a button/);
+    await web.chat.update({ channel: 'C0ALERTS', ts, text: 'resolved', blocks: [blocks[0] as never] });
+    await assert.rejects(emulator.pressButton({ ...press, actionId: 'herald_ack' }), /has no element with action_id herald_ack/);
+    emulator.deleteMessage('C0ALERTS', ts);
+    await assert.rejects(emulator.pressButton({ ...press, actionId: 'herald_ack' }), /No message/);
+    assert.equal(received.length, 3, 'refused presses send nothing');
+  });
+
+  it('presses a button in a thread reply, with the thread in the container', async () => {
+    const { botToken, botUserId } = emulator.install({ teamId: 'T0ACME', userId: 'U0ADMIN', scopes: ['chat:write'] });
+    emulator.joinChannel('C0ALERTS', botUserId);
+    const web = client(botToken);
+    const parent = await web.chat.postMessage({ channel: 'C0ALERTS', text: 'parent' });
+    const button = { type: 'button' as const, action_id: 'herald_ack', text: { type: 'plain_text' as const, text: 'Ack' }, value: 'g2' };
+    const reply = await web.chat.postMessage({ channel: 'C0ALERTS', text: 'reply', thread_ts: String(parent.ts), blocks: [{ type: 'actions', elements: [button] }] });
+    await emulator.pressButton({ teamId: 'T0ACME', userId: 'U0ADMIN', channel: 'C0ALERTS', ts: String(reply.ts), actionId: 'herald_ack' });
+    const payload = JSON.parse(new URLSearchParams(received[0]?.body).get('payload') ?? '{}') as { container: unknown };
+    assert.deepEqual(payload.container, { type: 'message', message_ts: reply.ts, channel_id: 'C0ALERTS', is_ephemeral: false, thread_ts: parent.ts });
   });
 
   it('uninstalls: revokes the tokens and sends app_uninstalled then tokens_revoked', async () => {
@@ -478,6 +644,13 @@ describe('Slack → app requests', () => {
     assert.deepEqual(events.map((e) => e.type), ['app_uninstalled', 'tokens_revoked']);
     assert.deepEqual(events[1]?.tokens, { oauth: [], bot: [botUserId] });
     received.forEach(verify);
+  });
+
+  it('uninstalls without telling the app, as when it missed the events: calls answer token_revoked', async () => {
+    const { botToken } = emulator.install({ teamId: 'T0ACME', userId: 'U0ADMIN', scopes: ['chat:write'] });
+    await emulator.uninstall('T0ACME', { notify: false });
+    assert.equal(received.length, 0);
+    await slackError(client(botToken).chat.postMessage({ channel: 'C0ALERTS', text: 'x' }), 'token_revoked');
   });
 });
 

@@ -1,6 +1,7 @@
 // Everything the emulator sends to the app's Request URL (events, slash commands, interactions), signed
 // exactly as Slack signs it so the app's signature check is exercised for real.
 import { createHmac } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { EmulatorCore } from './core.js';
 import { secret, slackId } from './ids.js';
 import type { SigningOverrides } from './types.js';
@@ -126,18 +127,27 @@ function objectField(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
+/** Who acted, as Slack describes them in interaction payloads; fields the test gave win. */
+function userField(core: EmulatorCore, teamId: string, given: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!given) return undefined;
+  const user = typeof given.id === 'string' ? core.state.users.get(given.id) : undefined;
+  return user ? { id: user.id, username: user.name, name: user.name, team_id: teamId, ...given } : given;
+}
+
 /**
  * Sends an interaction payload (block_actions, view_submission, shortcut, …). Fields Slack always sets are
- * filled in when the test left them out; whatever the test gave wins.
+ * filled in when the test left them out; whatever the test gave wins. The app's answer is recorded in
+ * `state.interactions` (and returned unread).
  */
-export function sendInteraction(
+export async function sendInteraction(
   core: EmulatorCore,
   teamId: string,
   payload: Record<string, unknown>,
   overrides?: SigningOverrides,
 ): Promise<Response> {
   const workspace = core.state.requireWorkspace(teamId);
-  const userId = typeof objectField(payload.user)?.id === 'string' ? String(objectField(payload.user)?.id) : undefined;
+  const user = userField(core, teamId, objectField(payload.user));
+  const userId = typeof user?.id === 'string' ? user.id : undefined;
   const channelId = typeof objectField(payload.channel)?.id === 'string' ? String(objectField(payload.channel)?.id) : undefined;
   const triggerId = typeof payload.trigger_id === 'string' ? payload.trigger_id : issueTriggerId(core);
   // A trigger_id chosen by the test is honoured by views.open too.
@@ -153,6 +163,11 @@ export function sendInteraction(
       ? { response_url: issueResponseUrl(core, teamId, channelId, userId) }
       : {}),
     ...payload,
+    ...(user ? { user } : {}),
   };
-  return postForm(core, { payload: JSON.stringify(full) }, overrides);
+  // Real time, not the emulator clock: this is how long the app kept the person waiting.
+  const started = performance.now();
+  const response = await postForm(core, { payload: JSON.stringify(full) }, overrides);
+  core.state.interactions.push({ teamId, payload: full, status: response.status, durationMs: performance.now() - started, at: core.options.now() });
+  return response;
 }

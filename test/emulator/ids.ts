@@ -22,3 +22,9 @@ export function digits(length: number): string {
   for (const byte of randomBytes(length)) out += String(byte % 10);
   return out;
 }
+
+/** A Slack timestamp ('1700000000.123000') for a millisecond clock reading, as in action_ts. */
+export function slackTs(ms: number): string {
+  const micros = Math.floor(ms * 1000);
+  return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+}

@@ -7,6 +7,7 @@ import { type EmulatorCore, createCore } from './core.js';
 import { type CommandInput, sendCommand, sendEvent, sendInteraction } from './events.js';
 import { FailureInjector } from './failures.js';
 import { createHttpApp } from './http.js';
+import { blockActionsPayload } from './interactions.js';
 import { approve, deny, revokeInstallation } from './oauth.js';
 import type {
   ApproveInput,
@@ -17,7 +18,9 @@ import type {
   OpenedView,
   PostedEphemeral,
   PostedMessage,
+  PressButtonInput,
   RecordedCall,
+  RecordedInteraction,
   RecordedResponse,
   SigningOverrides,
   UserInput,
@@ -76,6 +79,11 @@ export class SlackEmulator {
     return this.core.state.ephemerals;
   }
 
+  /** Interaction payloads sent to the app (sendInteraction, pressButton) with the app's HTTP status. */
+  get interactions(): RecordedInteraction[] {
+    return this.core.state.interactions;
+  }
+
   /** The last App Home view published per `teamId:userId`. */
   get homeViews(): Map<string, unknown> {
     return this.core.state.homeViews;
@@ -122,6 +130,28 @@ export class SlackEmulator {
     this.core.state.requireChannel(channelId).members.add(userId);
   }
 
+  /**
+   * Removes a user from a channel, as /kick or "Remove from channel" would; by default the app's bot user of
+   * the channel's workspace. Posting there then answers not_in_channel (unless chat:write.public covers a
+   * public channel), and a private channel looks absent (channel_not_found).
+   */
+  removeFromChannel(channelId: string, userId?: string): void {
+    const channel = this.core.state.requireChannel(channelId);
+    const member = userId ?? this.botUserId(channel.teamId);
+    if (!member) throw new Error(`No bot user in workspace ${channel.teamId} yet; install the app first`);
+    channel.members.delete(member);
+  }
+
+  /** Deactivates a person or the app's bot user: their tokens then answer account_inactive, as in Slack. */
+  deactivateUser(teamId: string, userId: string): void {
+    this.core.state.requireUser(teamId, userId).deleted = true;
+  }
+
+  /** Deletes a message, as a person would; returns it. chat.update then answers message_not_found. */
+  deleteMessage(channelId: string, ts: string): PostedMessage {
+    return structuredClone(this.core.state.deleteMessage(channelId, ts));
+  }
+
   /** The app's bot user in a workspace (created on first install). */
   botUserId(teamId: string): string | undefined {
     return this.core.state.bots.get(teamId)?.userId;
@@ -160,10 +190,14 @@ export class SlackEmulator {
     return { ...installResult(reply), teamId: p.teamId, botId: this.core.state.botFor(p.teamId).botId };
   }
 
-  /** Revokes the team's tokens, then tells the app with signed app_uninstalled and tokens_revoked events. */
-  async uninstall(teamId: string): Promise<void> {
+  /**
+   * Revokes the team's tokens (calls then answer token_revoked), then tells the app with signed
+   * app_uninstalled and tokens_revoked events. `notify: false` keeps the events back, as when the app was
+   * down and missed them: the app finds out from token_revoked on its next call.
+   */
+  async uninstall(teamId: string, opts: { notify?: boolean } = {}): Promise<void> {
     const tokens = revokeInstallation(this.core, teamId);
-    if (!this.core.eventsUrl) return;
+    if (!this.core.eventsUrl || opts.notify === false) return;
     await this.sendEvent(teamId, { type: 'app_uninstalled' });
     await this.sendEvent(teamId, { type: 'tokens_revoked', tokens });
   }
@@ -178,6 +212,16 @@ export class SlackEmulator {
 
   sendInteraction(teamId: string, payload: Record<string, unknown>, opts?: SigningOverrides): Promise<Response> {
     return sendInteraction(this.core, teamId, payload, opts);
+  }
+
+  /**
+   * A person pressing a button, or picking an option of a static_select or overflow menu, in a message as it
+   * stands now: sends Slack's block_actions payload for it, signed. Throws when the person could not do it
+   * (no such message, element or option), so a test cannot press what Slack would not show.
+   */
+  async pressButton(input: PressButtonInput): Promise<Response> {
+    const { requestTimestamp, signingSecret } = input;
+    return sendInteraction(this.core, input.teamId, blockActionsPayload(this.core, input), { requestTimestamp, signingSecret });
   }
 
   /** Makes a Web API method fail (HTTP status, Slack error, delay) until cleared with null or `times` runs out. */

@@ -49,6 +49,8 @@ export function channelJson(channel: Channel, viewerId: string): Record<string, 
 export function messageJson(core: EmulatorCore, message: PostedMessage): Record<string, unknown> {
   return {
     type: 'message',
+    // A broadcast reply is a thread_broadcast message, as Slack's events and history show it.
+    subtype: message.replyBroadcast ? 'thread_broadcast' : undefined,
     text: message.text ?? '',
     user: message.user,
     bot_id: message.bot_id,

@@ -6,6 +6,7 @@ import type {
   OpenedView,
   PostedEphemeral,
   PostedMessage,
+  RecordedInteraction,
   RecordedResponse,
   UserInput,
   WorkspaceInput,
@@ -92,6 +93,7 @@ export class EmulatorState {
   readonly messages: PostedMessage[] = [];
   readonly ephemerals: PostedEphemeral[] = [];
   readonly responses: RecordedResponse[] = [];
+  readonly interactions: RecordedInteraction[] = [];
   readonly openedViews: OpenedView[] = [];
   /** The last App Home view published per `teamId:userId`. */
   readonly homeViews = new Map<string, unknown>();
@@ -225,6 +227,20 @@ export class EmulatorState {
 
   findMessage(channelId: string, ts: string): PostedMessage | undefined {
     return this.messages.find((m) => m.channel === channelId && m.ts === ts);
+  }
+
+  /**
+   * Removes a message, as a person (or chat.delete) deleting it would; returns what was removed. Its
+   * replies stay, as in Slack. Afterwards chat.update answers message_not_found and replies to it are
+   * posted top-level, as Slack does for a thread_ts it cannot find.
+   */
+  deleteMessage(channelId: string, ts: string): PostedMessage {
+    const index = this.messages.findIndex((m) => m.channel === channelId && m.ts === ts);
+    const [message] = index < 0 ? [] : this.messages.splice(index, 1);
+    if (!message) throw new Error(`No message ${ts} in channel ${channelId}`);
+    const parent = message.thread_ts ? this.findMessage(channelId, message.thread_ts) : undefined;
+    if (parent) parent.replyCount -= 1;
+    return message;
   }
 
   /** Removes the bot from every channel of the team, as uninstalling does. */

@@ -57,7 +57,10 @@ export interface PostedMessage {
   text?: string;
   blocks?: unknown[];
   attachments?: unknown[];
+  /** Set only for real thread replies: Slack posts a reply whose parent does not exist as a top-level message. */
   thread_ts?: string;
+  /** A thread reply also shown in the channel (chat.postMessage `reply_broadcast`); only set on thread replies. */
+  replyBroadcast?: boolean;
   metadata?: unknown;
   /** Who posted: the bot user for API and webhook messages. */
   user: string;
@@ -92,6 +95,35 @@ export interface RecordedResponse {
   channelId: string;
   userId: string;
   at: number;
+}
+
+/** An interaction payload the emulator sent to the app, and how the app answered it. */
+export interface RecordedInteraction {
+  teamId: string;
+  /** The payload as sent (the `payload` form field, decoded). */
+  payload: Record<string, unknown>;
+  /** The app's HTTP status; Slack shows the user an error unless it is 200 within 3 seconds. */
+  status: number;
+  /** How long the app took to answer, in milliseconds of real time. */
+  durationMs: number;
+  at: number;
+}
+
+/** A person pressing a button or picking a menu option in a message the app posted (see SlackEmulator.pressButton). */
+export interface PressButtonInput extends SigningOverrides {
+  teamId: string;
+  userId: string;
+  /** The channel id the message is in. */
+  channel: string;
+  /** The message's ts. */
+  ts: string;
+  actionId: string;
+  /** When the same action_id is in several blocks of the message. */
+  blockId?: string;
+  /** A button's value as sent; defaults to the button's own `value`. */
+  value?: string;
+  /** For static_select and overflow menus: the `value` of the option picked (it must be one of the element's options). */
+  selectedOptionValue?: string;
 }
 
 export interface OpenedView {

@@ -1,5 +1,5 @@
 // chat.postMessage, chat.update and chat.postEphemeral.
-import { SlackApiError, fail, stringArg } from '../args.js';
+import { SlackApiError, boolArg, fail, stringArg } from '../args.js';
 import { readMessageContent } from '../messageContent.js';
 import { messageJson } from '../slackJson.js';
 import type { AuthedContext, TokenMethod } from '../webApi.js';
@@ -24,12 +24,25 @@ function threadTs(ctx: AuthedContext): string | undefined {
   return value;
 }
 
+/**
+ * The thread a new message joins. Slack does not refuse a thread_ts it cannot find in the channel
+ * (never posted, or deleted since): it posts the message top-level and answers ok, with no thread_ts
+ * in the returned message, which is the only sign the reply was un-threaded (slack-go/slack#1571,
+ * PostHog/posthog#83601). There is no thread_not_found for chat.postMessage.
+ */
+function existingThread(ctx: AuthedContext, channelId: string): string | undefined {
+  const thread = threadTs(ctx);
+  return thread !== undefined && ctx.core.state.findMessage(channelId, thread) ? thread : undefined;
+}
+
 const postMessage: TokenMethod = {
   scopes: ['chat:write'],
   handle(ctx) {
     const channel = writableChannel(ctx, stringArg(ctx.args, 'channel'));
     const content = readMessageContent(ctx.args);
-    const thread = threadTs(ctx);
+    const thread = existingThread(ctx, channel.id);
+    // reply_broadcast only means something "in conjunction with thread_ts"; elsewhere Slack ignores it.
+    const replyBroadcast = thread !== undefined && boolArg(ctx.args, 'reply_broadcast') ? true : undefined;
     enforceRateLimit(ctx, channel.id);
     const message = ctx.core.state.postMessage({
       teamId: ctx.auth.teamId,
@@ -39,6 +52,7 @@ const postMessage: TokenMethod = {
       attachments: content.attachments,
       metadata: content.metadata,
       thread_ts: thread,
+      replyBroadcast,
       user: ctx.auth.userId,
       bot_id: ctx.auth.botId,
       source: 'api',
