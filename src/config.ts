@@ -1,6 +1,7 @@
 // Environment → typed, validated settings, in one place. Read once at start-up; a missing or
 // malformed variable stops Herald with one message naming every bad variable and how to fix it.
 import { z } from 'zod';
+import { parseDuration } from './alerts/duration.js';
 import { providerOf } from './db/provider.js';
 
 export interface Config {
@@ -25,6 +26,10 @@ export interface Config {
   ingest: {
     /** Per ingest token: requests per second on average (0 = no limit), and at once. */
     rateLimit: { perSecond: number; burst: number };
+  };
+  delivery: {
+    /** How long a Slack call is retried before it is given up (dead-lettered). */
+    deadlineMs: number;
   };
 }
 
@@ -69,12 +74,22 @@ const schema = z.object({
   TRUST_PROXY: z.string().trim().optional(),
   INGEST_RATE_LIMIT: z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0 (no limit) or more').default(100),
   INGEST_RATE_BURST: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(1000),
+  DELIVERY_DEADLINE: z
+    .string()
+    .trim()
+    .default('24h')
+    .refine((value) => parseDuration(value).ok, 'must be a duration such as 24h, 90m or 7d'),
 });
 
 function decodeKey(value: string): Buffer | null {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value.trim())) return null;
   const key = Buffer.from(value.trim(), 'base64');
   return key.length === 32 ? key : null;
+}
+
+function durationMs(value: string): number {
+  const parsed = parseDuration(value);
+  return parsed.ok ? parsed.value : 0; // validated by the schema
 }
 
 /** Express's `trust proxy` accepts booleans, hop counts and address lists; keep the same words. */
@@ -109,5 +124,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     ingest: { rateLimit: { perSecond: e.INGEST_RATE_LIMIT, burst: e.INGEST_RATE_BURST } },
+    delivery: { deadlineMs: durationMs(e.DELIVERY_DEADLINE) },
   };
 }

@@ -11,6 +11,9 @@ import { Metrics } from './observability/metrics.js';
 import { verifyEncryptionKey } from './security/keyCheck.js';
 import { SecretBox } from './security/secretBox.js';
 import { createSlackApp, type SlackSide } from './slack/app.js';
+import { BotTokens } from './delivery/botTokens.js';
+import { deliveryClient } from './delivery/slackClient.js';
+import { DeliveryWorker, type WorkerOptions } from './delivery/worker.js';
 import { PrismaInstallationStore } from './slack/installationStore.js';
 
 export interface Herald {
@@ -22,10 +25,16 @@ export interface Herald {
   slack: SlackSide;
   ingest: IngestEndpoint;
   metrics: Metrics;
+  delivery: DeliveryWorker;
   close(): Promise<void>;
 }
 
-export async function startHerald(config: Config, log: Logger): Promise<Herald> {
+export interface HeraldOptions {
+  /** Delivery settings that are not the operator's to change (tests shorten the pacing and polling). */
+  delivery?: Partial<WorkerOptions>;
+}
+
+export async function startHerald(config: Config, log: Logger, options: HeraldOptions = {}): Promise<Herald> {
   const database = await openDatabase(config.databaseUrl, log);
   try {
     const box = new SecretBox(config.encryptionKey);
@@ -33,11 +42,25 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
     const store = new PrismaInstallationStore(database.prisma, box);
     const metrics = new Metrics();
     const web = createWebApp({ config, ping: database.ping, metrics });
-    const slack = createSlackApp({ config, db: database.prisma, store, box, log, web });
+    // Listeners wake delivery when they queue something; delivery needs the Slack side's installer.
+    const slack = createSlackApp({ config, db: database.prisma, store, box, log, web, delivery: { wake: () => delivery.wake() } });
+    if (!slack.receiver.installer) throw new Error('the Slack receiver has no OAuth installer');
+    const delivery = new DeliveryWorker(
+      {
+        database,
+        slack: deliveryClient(config, log),
+        tokens: new BotTokens(slack.receiver.installer, database.prisma),
+        metrics,
+        log,
+        deactivate: (id, at) => store.deactivate(id, at),
+      },
+      { deadlineMs: config.delivery.deadlineMs, ...options.delivery },
+    );
     finishWebApp(web, log);
-    const ingest = createIngestEndpoint({ config, db: database.prisma, box, log, metrics });
+    const ingest = createIngestEndpoint({ config, db: database.prisma, box, log, metrics, onAccepted: () => delivery.wake() });
     const server = createHttpServer(web, ingest.handle);
     const port = await listen(server, config.port);
+    delivery.start();
     log.info({ port, publicUrl: config.publicUrl, database: database.provider }, 'Herald is listening');
     return {
       port,
@@ -47,11 +70,13 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
       slack,
       ingest,
       metrics,
+      delivery,
       close: async () => {
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await slack.inFlight.drain(); // listeners Slack already got an answer for
         await ingest.close(); // after the server: no new alerts; before the database: commit the last ones
+        await delivery.stop(); // Slack calls in flight settle, so their channels' leases are released
         await database.close();
       },
     };

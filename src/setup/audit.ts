@@ -9,12 +9,17 @@ export type AuditAction =
   | 'channel.remove'
   | 'channel.mute'
   | 'channel.unmute'
+  | 'grouping.set'
+  | 'grouping.reset'
   | 'token.create'
   | 'token.revoke'
   | 'silence.create'
   | 'silence.expire'
   | 'manager.add'
-  | 'manager.remove';
+  | 'manager.remove'
+  | 'alert.acknowledge'
+  | 'alert.silence'
+  | 'alert.resolve';
 
 export const AUDIT_PAGE = 20;
 

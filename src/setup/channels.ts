@@ -22,22 +22,33 @@ export interface ChannelInput {
   filters?: string;
 }
 
-/** Adds the channel, or updates its name and filters when it is already there. */
-export async function addChannel(db: Db, input: ChannelInput): Promise<{ created: boolean }> {
+export interface AddedChannel {
+  created: boolean;
+  /** When the channel was broken (delivery had stopped) and adding it again repaired it: what Slack had said. */
+  repaired: { brokenAt: Date; reason: string | null } | null;
+}
+
+/**
+ * Adds the channel, or updates its name and filters when it is already there. Adding a broken
+ * channel again is how people say they fixed it (unarchived it, invited Herald back), so it clears
+ * the broken state, and with it the error that broke it: deliveries resume.
+ */
+export async function addChannel(db: Db, input: ChannelInput): Promise<AddedChannel> {
   const { installationId, channelId, name, addedBy, filters } = input;
   const key = { installationId_channelId: { installationId, channelId } };
   for (let attempt = 0; attempt <= MAX_CHANNELS; attempt++) {
     const existing = await db.channel.findUnique({ where: key });
     if (existing) {
-      await db.channel.update({ where: key, data: { name, ...(filters === undefined ? {} : { filters }) } });
-      return { created: false };
+      const repair = existing.brokenAt ? { brokenAt: null, brokenReason: null, lastError: null } : {};
+      await db.channel.update({ where: key, data: { name, ...(filters === undefined ? {} : { filters }), ...repair } });
+      return { created: false, repaired: existing.brokenAt ? { brokenAt: existing.brokenAt, reason: existing.brokenReason } : null };
     }
     const taken = new Set((await db.channel.findMany({ where: { installationId }, select: { slot: true } })).map((c) => c.slot));
     const slot = Array.from({ length: MAX_CHANNELS }, (_, i) => i + 1).find((s) => !taken.has(s));
     if (slot === undefined) throw new ChannelLimitReached();
     try {
       await db.channel.create({ data: { installationId, channelId, name, addedBy, slot, filters: filters ?? '' } });
-      return { created: true };
+      return { created: true, repaired: null };
     } catch (error) {
       // Another add took this slot (or added this channel) since we looked: look again.
       if ((error as { code?: string }).code !== 'P2002') throw error;
@@ -53,10 +64,11 @@ export async function configureChannel(
   db: Db,
   actor: Actor,
   channel: { channelId: string; name: string; filters: string },
-): Promise<{ created: boolean }> {
+): Promise<AddedChannel> {
   const result = await addChannel(db, { installationId: actor.installationId, addedBy: actor.userId, ...channel });
   const filters = channel.filters === '' ? 'no filters' : `filters ${channel.filters}`;
-  await recordAudit(db, actor, result.created ? 'channel.add' : 'channel.update', `#${channel.name} (${channel.channelId}), ${filters}`);
+  const repaired = result.repaired ? `, repaired (broken since ${result.repaired.brokenAt.toISOString()}: ${result.repaired.reason ?? 'unknown'})` : '';
+  await recordAudit(db, actor, result.created ? 'channel.add' : 'channel.update', `#${channel.name} (${channel.channelId}), ${filters}${repaired}`);
   return result;
 }
 
@@ -85,10 +97,4 @@ export function listChannels(db: Db, installationId: string) {
 
 export function findChannel(db: Db, installationId: string, channelId: string) {
   return db.channel.findUnique({ where: { installationId_channelId: { installationId, channelId } } });
-}
-
-/** What the last post to a channel did: the time on success, Slack's error otherwise. */
-export async function recordDelivery(db: Db, channelRowId: string, outcome: { at: Date; error: string | null }): Promise<void> {
-  const data = outcome.error === null ? { lastDeliveryAt: outcome.at, lastError: null } : { lastError: outcome.error };
-  await db.channel.updateMany({ where: { id: channelRowId }, data });
 }

@@ -25,8 +25,16 @@ export interface SlackSide {
   inFlight: InFlight;
 }
 
-export function createSlackApp(deps: { config: Config; db: Db; store: PrismaInstallationStore; box: SecretBox; log: Logger; web: Application }): SlackSide {
-  const { config, db, store, box, log, web } = deps;
+export function createSlackApp(deps: {
+  config: Config;
+  db: Db;
+  store: PrismaInstallationStore;
+  box: SecretBox;
+  log: Logger;
+  web: Application;
+  delivery: { wake(): void };
+}): SlackSide {
+  const { config, db, store, box, log, web, delivery } = deps;
   const logger = slackLogger(log);
   // Every Slack call (Bolt's, the OAuth code exchange, token refresh, Herald's own) goes to
   // SLACK_API_URL: GovSlack, or the emulator in tests and the demo.
@@ -54,7 +62,7 @@ export function createSlackApp(deps: { config: Config; db: Db; store: PrismaInst
   const app = new App({ receiver, logger, clientOptions });
   const inFlight = new InFlight();
   app.use(async ({ next }) => inFlight.track(next()));
-  registerListeners(app, { config, db, store, box, log });
+  registerListeners(app, { config, db, store, box, log, delivery });
   app.error(async (error) => {
     log.error({ err: error.message, code: error.code }, 'a Slack listener failed');
   });

@@ -59,7 +59,6 @@ for (const kind of testDatabaseKinds()) {
         try {
           const rows = await observer.prisma.incomingAlert.findMany({ where: { groupKey: { in: promised } } });
           assert.deepEqual(rows.map((row) => row.groupKey).sort(), [...promised].sort());
-          assert.ok(rows.every((row) => row.processedAt === null), 'all still to be delivered');
         } finally {
           await observer.close();
         }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach } from 'node:test';
 import { createServer } from 'node:net';
 import { loadConfig, type Config } from '../../src/config.js';
-import { startHerald, type Herald } from '../../src/herald.js';
+import { startHerald, type Herald, type HeraldOptions } from '../../src/herald.js';
 import { silentLogger } from '../../src/log.js';
 import { SlackEmulator } from '../emulator/index.js';
 import type { EmulatorOptions } from '../emulator/types.js';
@@ -48,10 +48,19 @@ export interface TestHerald {
   url: string;
 }
 
-export async function startTestHerald(p: { databaseUrl: string; emulator: SlackEmulator; encryptionKey?: string }): Promise<TestHerald> {
+/** Tests look at the database often, so deliveries do not wait for the production poll interval. */
+export const TEST_DELIVERY: HeraldOptions['delivery'] = { pollMs: 50 };
+
+export async function startTestHerald(p: {
+  databaseUrl: string;
+  emulator: SlackEmulator;
+  encryptionKey?: string;
+  env?: Record<string, string>;
+  delivery?: HeraldOptions['delivery'];
+}): Promise<TestHerald> {
   const port = await freePort();
-  const config = loadConfig(heraldEnv({ ...p, port }));
-  const herald = await startHerald(config, silentLogger());
+  const config = loadConfig({ ...heraldEnv({ ...p, port }), ...p.env });
+  const herald = await startHerald(config, silentLogger(), { delivery: { ...TEST_DELIVERY, ...p.delivery } });
   p.emulator.eventsUrl = `${config.publicUrl}/slack/events`;
   return { herald, config, url: config.publicUrl };
 }
@@ -72,12 +81,15 @@ export interface HeraldFixture {
   herald: TestHerald;
 }
 
-export function heraldPerTest(kind: TestDatabaseKind, options: { install?: boolean; emulator?: Partial<EmulatorOptions> } = {}): HeraldFixture {
+export function heraldPerTest(
+  kind: TestDatabaseKind,
+  options: { install?: boolean; emulator?: Partial<EmulatorOptions>; delivery?: HeraldOptions['delivery']; env?: Record<string, string> } = {},
+): HeraldFixture {
   const fixture = {} as HeraldFixture; // filled in before each test
   beforeEach(async () => {
     fixture.emulator = await startEmulator(options.emulator);
     fixture.database = await kind.create();
-    fixture.herald = await startTestHerald({ databaseUrl: fixture.database.url, emulator: fixture.emulator });
+    fixture.herald = await startTestHerald({ databaseUrl: fixture.database.url, emulator: fixture.emulator, delivery: options.delivery, env: options.env });
     if (options.install) await installWorkspace(fixture.herald.url, fixture.emulator);
   });
   afterEach(async () => {

@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/log.js';
 import { SecretBox } from '../../src/security/secretBox.js';
 import { displayPrefix, generateIngestToken, hashIngestToken } from '../../src/setup/ingestTokens.js';
 import type { TestDatabaseKind } from './databases.js';
-import { ENCRYPTION_KEY, freePort, heraldEnv, startEmulator, type HeraldFixture } from './herald.js';
+import { ENCRYPTION_KEY, TEST_DELIVERY, freePort, heraldEnv, startEmulator, type HeraldFixture } from './herald.js';
 import { installWorkspace } from './install.js';
 
 export const WORKSPACE = 'T0ACME';
@@ -26,7 +26,7 @@ export function ingestHerald(kind: TestDatabaseKind, env: Record<string, string>
     fixture.database = await kind.create();
     const port = await freePort();
     const config = loadConfig({ ...heraldEnv({ port, databaseUrl: fixture.database.url, emulator: fixture.emulator }), ...env });
-    const herald = await startHerald(config, silentLogger());
+    const herald = await startHerald(config, silentLogger(), { delivery: TEST_DELIVERY });
     fixture.emulator.eventsUrl = `${config.publicUrl}/slack/events`;
     fixture.herald = { herald, config, url: config.publicUrl };
     await installWorkspace(config.publicUrl, fixture.emulator);

@@ -28,7 +28,7 @@ export class GroupCommit {
   #closed = false;
 
   constructor(
-    private readonly deps: { db: Db; log: Logger; repeatWindowMs: number; now?: () => Date },
+    private readonly deps: { db: Db; log: Logger; repeatWindowMs: number; now?: () => Date; onCommitted?: () => void },
   ) {}
 
   /** Resolves once the payload is committed (or recognised as a repeat); rejects if the database fails. */
@@ -73,6 +73,11 @@ export class GroupCommit {
   }
 
   async #commit(batch: Waiting[]): Promise<void> {
+    await this.#commitBatch(batch);
+    this.deps.onCommitted?.(); // delivery starts on the new alerts without waiting for its next poll
+  }
+
+  async #commitBatch(batch: Waiting[]): Promise<void> {
     try {
       const outcomes = await commitBatch(this.deps.db, batch.map((w) => w.acceptance), this.#now(), this.deps.repeatWindowMs);
       batch.forEach((waiting, i) => waiting.resolve(outcomes[i] as AcceptOutcome));

@@ -22,10 +22,18 @@ export interface IngestEndpoint {
   close(): Promise<void>;
 }
 
-export function createIngestEndpoint(deps: { config: Config; db: Db; box: SecretBox; log: Logger; metrics: Metrics }): IngestEndpoint {
+export function createIngestEndpoint(deps: {
+  config: Config;
+  db: Db;
+  box: SecretBox;
+  log: Logger;
+  metrics: Metrics;
+  /** Called after alerts were committed: delivery wakes up. */
+  onAccepted?: () => void;
+}): IngestEndpoint {
   const { config, db, box, metrics } = deps;
   const log = deps.log.child({ component: 'ingest' });
-  const accept = new GroupCommit({ db, log, repeatWindowMs: REPEAT_WINDOW_MS });
+  const accept = new GroupCommit({ db, log, repeatWindowMs: REPEAT_WINDOW_MS, onCommitted: deps.onAccepted });
   const lastUsed = new LastUsedRecorder(db, log);
   const stopPruning = startDigestPruning({ db, log, repeatWindowMs: REPEAT_WINDOW_MS });
   const handle = ingestHandler({

@@ -6,6 +6,7 @@ import type { Logger } from '../../log.js';
 import type { SecretBox } from '../../security/secretBox.js';
 import type { PrismaInstallationStore } from '../installationStore.js';
 import { AccessControl } from '../../setup/permissions.js';
+import { registerAlertButtons } from './actions/alertButtons.js';
 import { registerHomeActions } from './actions/home.js';
 import { registerHeraldCommand } from './commands/index.js';
 import { registerAppHome } from './events/appHome.js';
@@ -18,6 +19,8 @@ export interface ListenerDeps {
   store: PrismaInstallationStore;
   box: SecretBox;
   log: Logger;
+  /** Delivery, to wake when a listener queued something for Slack (a button press, a test alert). */
+  delivery: { wake(): void };
 }
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -27,4 +30,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerHeraldCommand(app, setup);
   registerAppHome(app, setup);
   registerHomeActions(app, setup);
+  registerAlertButtons(app, deps);
 }

@@ -18,10 +18,11 @@ type HomeAction = (deps: SetupDeps, client: WebClient, actor: Actor, value: stri
 
 const REFUSED = ":no_entry: Only workspace admins and owners, the person who installed Herald, and Herald's managers can change its configuration.";
 
-const sendTest: HomeAction = async (deps, client, actor, channelId) => {
+const sendTest: HomeAction = async (deps, _client, actor, channelId) => {
   const channel = await findChannel(deps.db, actor.installationId, channelId);
   if (!channel) return `<#${channelId}> is no longer an alert channel.`;
-  const outcome = await sendTestAlert({ db: deps.db, slack: client, now: new Date() }, channel);
+  const outcome = await sendTestAlert({ db: deps.db, delivery: deps.delivery, now: new Date() }, channel);
+  if ('queued' in outcome) return `:hourglass_flowing_sand: The test alert to <#${channelId}> is queued: Slack is slow or rate-limiting; it will arrive.`;
   return outcome.ok ? `:white_check_mark: Test alert sent to <#${channelId}>.` : `:x: The test alert to <#${channelId}> failed: ${explainPostFailure(outcome.code)}.`;
 };
 

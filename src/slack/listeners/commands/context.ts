@@ -20,6 +20,8 @@ export interface CommandContext {
   db: Db;
   box: SecretBox;
   config: Config;
+  /** Wakes delivery after something was queued for Slack. */
+  delivery: { wake(): void };
   now: Date;
   /** The user's role, looked up once on first use. */
   role(): Promise<Role>;

@@ -18,6 +18,7 @@ export function registerHeraldCommand(app: App, deps: SetupDeps): void {
       actor,
       slack: client,
       db: deps.db,
+      delivery: deps.delivery,
       box: deps.box,
       config: deps.config,
       now: new Date(),

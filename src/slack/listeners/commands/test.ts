@@ -1,7 +1,7 @@
 // `/herald test [#channel]`: a sample alert in one alert channel, or in all of them.
 import { findChannel, listChannels } from '../../../setup/channels.js';
 import { explainPostFailure } from '../../../setup/slackErrors.js';
-import { sendTestAlert } from '../../../setup/testAlert.js';
+import { sendTestAlert, type TestOutcome } from '../../../setup/testAlert.js';
 import { reply, type Subcommand } from './context.js';
 import { channelArg } from './parse.js';
 
@@ -23,12 +23,15 @@ export const test: Subcommand = {
       if (!channel) return reply(`<#${channelId}> is not an alert channel yet: \`/herald add <#${channelId}>\` first.`);
       channels = [channel];
     }
-    const outcomes = await Promise.all(channels.map(async (channel) => ({ channel, outcome: await sendTestAlert({ db: ctx.db, slack: ctx.slack, now: ctx.now }, channel) })));
-    const lines = outcomes.map(({ channel, outcome }) =>
-      outcome.ok ? `:white_check_mark: <#${channel.channelId}>` : `:x: <#${channel.channelId}>: ${explainPostFailure(outcome.code)}`,
-    );
-    const failed = outcomes.filter(({ outcome }) => !outcome.ok).length;
+    const outcomes = await Promise.all(channels.map(async (channel) => ({ channel, outcome: await sendTestAlert({ db: ctx.db, delivery: ctx.delivery, now: ctx.now }, channel) })));
+    const lines = outcomes.map(({ channel, outcome }) => `${describeOutcome(outcome)} <#${channel.channelId}>${'code' in outcome ? `: ${explainPostFailure(outcome.code)}` : ''}`);
+    const failed = outcomes.filter(({ outcome }) => 'code' in outcome).length;
     const summary = failed === 0 ? 'Test alert sent:' : `Test alert: ${failed} of ${outcomes.length} failed.`;
     return reply([summary, ...lines].join('\n'));
   },
 };
+
+function describeOutcome(outcome: TestOutcome): string {
+  if ('queued' in outcome) return ':hourglass_flowing_sand: queued (Slack is slow or rate-limiting; it will arrive):';
+  return outcome.ok ? ':white_check_mark:' : ':x:';
+}

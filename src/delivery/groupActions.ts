@@ -1,0 +1,83 @@
+// What the buttons on an alert message do to its group (issue 5, item 5): acknowledge, silence,
+// resolve. Each is one transaction that changes the group, bumps its version, queues the message
+// update (and, for a resolve, the thread reply), and writes the audit entry.
+import { formatMatcher } from '../alerts/matchers.js';
+import type { AlertGroup, Db } from '../db/database.js';
+import { renderResolvedReply } from '../render/index.js';
+import type { Actor } from '../setup/actor.js';
+import { shortId } from '../setup/silences.js';
+import { groupView } from './groupView.js';
+import { enqueue, queueMessageSync } from './outbox.js';
+import { DELIVERY_TRANSACTION, type Tx } from './transaction.js';
+
+export type GroupActionResult =
+  | { ok: true; group: AlertGroup }
+  /** No such group in the presser's workspace (a forged or foreign value, or the channel was removed). */
+  | { ok: false; reason: 'not_found' }
+  /** The group resolved already: nothing to acknowledge, silence or resolve. */
+  | { ok: false; reason: 'resolved' };
+
+type Change = (tx: Tx, group: AlertGroup) => Promise<{ data: Parameters<Tx['alertGroup']['update']>[0]['data']; audit: string; after?: (tx: Tx, group: AlertGroup) => Promise<void> }>;
+
+async function changeGroup(db: Db, actor: Actor, groupId: string, action: 'alert.acknowledge' | 'alert.silence' | 'alert.resolve', now: Date, change: Change): Promise<GroupActionResult> {
+  return db.$transaction(async (tx) => {
+    const group = await tx.alertGroup.findFirst({ where: { id: groupId, installationId: actor.installationId } });
+    if (!group) return { ok: false, reason: 'not_found' } as const;
+    if (group.status === 'resolved') return { ok: false, reason: 'resolved' } as const;
+    const { data, audit, after } = await change(tx, group);
+    const updated = await tx.alertGroup.update({ where: { id: group.id }, data: { ...data, version: { increment: 1 } } });
+    await queueMessageSync(tx, updated, now);
+    await after?.(tx, updated);
+    await tx.auditEntry.create({ data: { installationId: actor.installationId, actorId: actor.userId, action, detail: `${audit} (group ${shortId(group.id)})` } });
+    return { ok: true, group: updated } as const;
+  }, DELIVERY_TRANSACTION);
+}
+
+export function acknowledgeGroup(db: Db, actor: Actor, groupId: string, now: Date): Promise<GroupActionResult> {
+  return changeGroup(db, actor, groupId, 'alert.acknowledge', now, async (_tx, group) => ({
+    data: { acknowledgedBy: actor.userId, acknowledgedAt: now },
+    audit: `acknowledged ${describe(group)}`,
+  }));
+}
+
+/**
+ * Silences the group for `durationMs`: the message says so, and a Herald silence on the group's
+ * labels keeps its alerts from notifying any channel until it ends. A group without labels (a
+ * sender that sends none) is silenced on its own message only.
+ */
+export function silenceGroup(db: Db, actor: Actor, groupId: string, durationMs: number, now: Date): Promise<GroupActionResult> {
+  const until = new Date(now.getTime() + durationMs);
+  return changeGroup(db, actor, groupId, 'alert.silence', now, async (tx, group) => {
+    const matchers = groupMatchers(group);
+    if (matchers.length > 0) {
+      await tx.silence.create({
+        data: { installationId: actor.installationId, matchers: matchers.map((m) => formatMatcher({ ...m, operator: '=' })).join(','), comment: 'from the Silence button on an alert message', createdBy: actor.userId, startsAt: now, endsAt: until },
+      });
+    }
+    return { data: { silencedBy: actor.userId, silencedUntil: until }, audit: `silenced ${describe(group)} until ${until.toISOString()}` };
+  });
+}
+
+/** Resolves the group by hand: the message turns green, a thread reply says who, the group closes. */
+export function resolveGroup(db: Db, actor: Actor, groupId: string, now: Date): Promise<GroupActionResult> {
+  return changeGroup(db, actor, groupId, 'alert.resolve', now, async (_tx, group) => ({
+    data: { status: 'resolved', resolvedBy: actor.userId, resolvedAt: now, openKey: null, nextEvaluationAt: null },
+    audit: `resolved ${describe(group)}`,
+    after: async (tx, updated) => {
+      const alerts = await tx.groupAlert.findMany({ where: { groupId: updated.id }, select: { alert: true } });
+      const reply = renderResolvedReply(groupView(updated, alerts.map((a) => a.alert)), updated.firstAlertAt, now);
+      await enqueue(tx, [{ installationId: updated.installationId, channelRowId: updated.channelRowId, kind: 'reply', groupId: updated.id, message: reply }], now);
+    },
+  }));
+}
+
+/** The group's labels as equality matchers: what a silence of this group matches. */
+export function groupMatchers(group: Pick<AlertGroup, 'groupLabels'>): { name: string; value: string }[] {
+  const labels = JSON.parse(group.groupLabels) as Record<string, string>;
+  return Object.entries(labels).map(([name, value]) => ({ name, value }));
+}
+
+function describe(group: AlertGroup): string {
+  const labels = groupMatchers(group).map((m) => `${m.name}=${m.value}`).join(',');
+  return labels === '' ? 'an alert group' : `{${labels}}`;
+}

@@ -1,0 +1,152 @@
+// Accepted alerts (IncomingAlert rows not processed yet) → the open alert group of each channel
+// that wants them. Runs inside the planner's transaction: the rows are marked processed in the
+// same commit that files them into groups, so an alert is filed exactly once, even after a crash.
+import { randomUUID } from 'node:crypto';
+import type { Alert } from '../alerts/alert.js';
+import type { Channel, IncomingAlert, Installation, Prisma } from '../db/database.js';
+import { chunks, inChunks } from './chunks.js';
+import { groupIdentity, type GroupIdentity } from './groupKey.js';
+import { nextEvaluationAt, type GroupTiming } from './grouping.js';
+import { effectiveGrouping } from './groupingSettings.js';
+import { routeAlert } from './routing.js';
+import { alertFromIncoming, serializeAlert } from './storedAlert.js';
+import type { Tx } from './transaction.js';
+
+/** What a batch brings to one group of one channel. */
+interface GroupChange {
+  channel: Channel;
+  identity: GroupIdentity;
+  timing: GroupTiming;
+  /** The latest state of each alert, by fingerprint, with when Herald first received it in this batch. */
+  alerts: Map<string, { alert: Alert; receivedAt: Date }>;
+  firstReceivedAt: Date;
+  externalUrl: string | null;
+  tokenId: string | null;
+}
+
+const changeKey = (channelRowId: string, groupKey: string) => `${channelRowId}\n${groupKey}`;
+
+/** Files `rows` (in the order received) into groups and marks them processed. Returns how many were routed anywhere. */
+export async function fileIncomingAlerts(tx: Tx, rows: readonly IncomingAlert[], now: Date): Promise<{ routed: number }> {
+  if (rows.length === 0) return { routed: 0 };
+  const installationIds = [...new Set(rows.map((row) => row.installationId))];
+  const [installations, channels, silences] = await Promise.all([
+    tx.installation.findMany({ where: { id: { in: installationIds }, active: true } }),
+    tx.channel.findMany({ where: { installationId: { in: installationIds } }, orderBy: { slot: 'asc' } }),
+    tx.silence.findMany({ where: { installationId: { in: installationIds }, endsAt: { gt: now } } }),
+  ]);
+  const installationById = new Map(installations.map((installation) => [installation.id, installation]));
+
+  const changes = new Map<string, GroupChange>();
+  let routed = 0;
+  for (const row of rows) {
+    const installation = installationById.get(row.installationId);
+    if (!installation) continue; // uninstalled since it was accepted: nobody to tell
+    const alert = alertFromIncoming(row);
+    const targets = routeAlert(
+      alert,
+      channels.filter((channel) => channel.installationId === row.installationId),
+      silences.filter((silence) => silence.installationId === row.installationId),
+      now,
+    );
+    if (targets.length > 0) routed += 1;
+    for (const channel of targets) collect(changes, installation, channel, alert, row);
+  }
+
+  await applyChanges(tx, [...changes.values()], now);
+  await tx.incomingAlert.updateMany({ where: { id: { in: rows.map((row) => row.id) } }, data: { processedAt: now } });
+  return { routed };
+}
+
+function collect(changes: Map<string, GroupChange>, installation: Installation, channel: Channel, alert: Alert, row: IncomingAlert): void {
+  const settings = effectiveGrouping(installation, channel);
+  const identity = groupIdentity(alert, settings.groupBy);
+  const key = changeKey(channel.id, identity.key);
+  let change = changes.get(key);
+  if (!change) {
+    change = { channel, identity, timing: settings.timing, alerts: new Map(), firstReceivedAt: row.receivedAt, externalUrl: null, tokenId: null };
+    changes.set(key, change);
+  }
+  const earlier = change.alerts.get(alert.fingerprint);
+  change.alerts.set(alert.fingerprint, { alert, receivedAt: earlier?.receivedAt ?? row.receivedAt });
+  if (row.receivedAt < change.firstReceivedAt) change.firstReceivedAt = row.receivedAt;
+  change.externalUrl = row.externalUrl ?? change.externalUrl;
+  change.tokenId = row.tokenId ?? change.tokenId;
+}
+
+async function applyChanges(tx: Tx, changes: GroupChange[], now: Date): Promise<void> {
+  if (changes.length === 0) return;
+  const open = await inChunks(changes, (chunk) =>
+    tx.alertGroup.findMany({
+      where: { OR: chunk.map((change) => ({ channelRowId: change.channel.id, openKey: change.identity.key })) },
+    }),
+  );
+  const openByKey = new Map(open.map((group) => [changeKey(group.channelRowId, group.groupKey), group]));
+
+  const newGroups: Prisma.AlertGroupCreateManyInput[] = [];
+  const touched: { groupId: string; change: GroupChange }[] = [];
+  for (const change of changes) {
+    const existing = openByKey.get(changeKey(change.channel.id, change.identity.key));
+    if (existing) {
+      const due = nextEvaluationAt({ firstAlertAt: existing.firstAlertAt.getTime(), lastEvaluatedAt: existing.lastEvaluatedAt?.getTime() ?? null }, change.timing);
+      const next = existing.nextEvaluationAt === null ? due : Math.min(existing.nextEvaluationAt.getTime(), due);
+      await tx.alertGroup.update({
+        where: { id: existing.id },
+        data: { nextEvaluationAt: new Date(next), externalUrl: change.externalUrl ?? existing.externalUrl, tokenId: change.tokenId ?? existing.tokenId },
+      });
+      touched.push({ groupId: existing.id, change });
+      continue;
+    }
+    // A group opens with a firing alert; resolved alerts alone have no message to turn green.
+    if (![...change.alerts.values()].some(({ alert }) => alert.status === 'firing')) continue;
+    const id = randomUUID();
+    const firstAlertAt = change.firstReceivedAt;
+    newGroups.push({
+      id,
+      installationId: change.channel.installationId,
+      channelRowId: change.channel.id,
+      groupKey: change.identity.key,
+      openKey: change.identity.key,
+      groupLabels: JSON.stringify(change.identity.labels),
+      firstAlertAt,
+      nextEvaluationAt: new Date(nextEvaluationAt({ firstAlertAt: firstAlertAt.getTime(), lastEvaluatedAt: null }, change.timing)),
+      externalUrl: change.externalUrl,
+      tokenId: change.tokenId,
+      createdAt: now,
+    });
+    touched.push({ groupId: id, change });
+  }
+  if (newGroups.length > 0) await tx.alertGroup.createMany({ data: newGroups });
+  await writeGroupAlerts(tx, touched, now);
+}
+
+/** Each alert's latest state replaces its earlier one; when it was first received is kept. */
+async function writeGroupAlerts(tx: Tx, touched: { groupId: string; change: GroupChange }[], now: Date): Promise<void> {
+  const known = await inChunks(touched, (chunk) =>
+    tx.groupAlert.findMany({
+      where: { groupId: { in: chunk.map(({ groupId }) => groupId) } },
+      select: { groupId: true, fingerprint: true, receivedAt: true },
+    }),
+  );
+  const firstReceived = new Map(known.map((row) => [`${row.groupId}\n${row.fingerprint}`, row.receivedAt]));
+  const rows: Prisma.GroupAlertCreateManyInput[] = [];
+  for (const { groupId, change } of touched) {
+    for (const [fingerprint, { alert, receivedAt }] of change.alerts) {
+      rows.push({
+        groupId,
+        fingerprint,
+        status: alert.status,
+        severity: alert.severity,
+        alert: serializeAlert(alert),
+        receivedAt: firstReceived.get(`${groupId}\n${fingerprint}`) ?? receivedAt,
+        updatedAt: now,
+      });
+    }
+  }
+  const groupsWithKnown = new Set(known.map((row) => row.groupId));
+  for (const { groupId, change } of touched) {
+    if (!groupsWithKnown.has(groupId)) continue;
+    for (const fingerprints of chunks([...change.alerts.keys()])) await tx.groupAlert.deleteMany({ where: { groupId, fingerprint: { in: fingerprints } } });
+  }
+  for (const chunk of chunks(rows)) await tx.groupAlert.createMany({ data: chunk });
+}

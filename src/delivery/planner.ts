@@ -1,0 +1,42 @@
+// The planning step of delivery, in one transaction: file newly accepted alerts into groups, then
+// evaluate the groups whose time has come, writing outbox rows for what channels must be told.
+// One planner runs at a time across processes (a PostgreSQL advisory lock; SQLite's single writer),
+// so two processes never open the same group twice or queue the same notification twice.
+import type { Database } from '../db/database.js';
+import { evaluateDueGroups } from './evaluate.js';
+import { fileIncomingAlerts } from './intake.js';
+import { DELIVERY_TRANSACTION } from './transaction.js';
+
+// Any constant will do, as long as nothing else in the database uses it; Prisma's migrate uses
+// 72707369. The lock is per schema: Heralds in different schemas of one database plan independently.
+const PLANNER_LOCK = 72707370;
+
+export interface PlanLimits {
+  /** Accepted alerts filed per transaction. */
+  alerts: number;
+  /** Groups evaluated per transaction. */
+  groups: number;
+}
+
+export const DEFAULT_PLAN_LIMITS: PlanLimits = { alerts: 2000, groups: 200 };
+
+export interface PlanResult {
+  filed: number;
+  evaluated: number;
+  /** A batch was full: call again at once. */
+  more: boolean;
+}
+
+/** Plans once; null when another process is planning right now. */
+export async function planDeliveries(database: Database, now: Date, limits: PlanLimits = DEFAULT_PLAN_LIMITS): Promise<PlanResult | null> {
+  return database.prisma.$transaction(async (tx) => {
+    if (database.provider === 'postgresql') {
+      const [lock] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${PLANNER_LOCK}, hashtext(current_schema())) AS locked`);
+      if (!lock?.locked) return null;
+    }
+    const incoming = await tx.incomingAlert.findMany({ where: { processedAt: null }, orderBy: { receivedAt: 'asc' }, take: limits.alerts });
+    await fileIncomingAlerts(tx, incoming, now);
+    const evaluated = await evaluateDueGroups(tx, now, limits.groups);
+    return { filed: incoming.length, evaluated, more: incoming.length === limits.alerts || evaluated === limits.groups };
+  }, DELIVERY_TRANSACTION);
+}

@@ -1,0 +1,192 @@
+// The delivery worker: a loop that plans (files alerts into groups, evaluates groups due) and sends
+// what the outbox holds, one call at a time per channel, many channels at once. Several Herald
+// processes may run it on one database: plans are serialized, channels are leased (claim.ts).
+import { randomUUID } from 'node:crypto';
+import type { WebClient } from '@slack/web-api';
+import type { Database, OutboxMessage } from '../db/database.js';
+import type { Logger } from '../log.js';
+import type { Metrics, OutboxStats } from '../observability/metrics.js';
+import type { BotTokens } from './botTokens.js';
+import { claimChannels } from './claim.js';
+import { planDeliveries } from './planner.js';
+import { sendOutboxRow } from './sender.js';
+import { expireOverdue, settleDelivery, type Settlement, type SettleOptions } from './settle.js';
+
+export interface WorkerOptions {
+  /** Minimum time between two calls to one channel. Default 1 s, Slack's pace for chat.postMessage. */
+  paceMs: number;
+  /** Give up on a Slack call this long after it was queued. Default 24 h. */
+  deadlineMs: number;
+  /** How often the database is looked at when nothing woke the worker. */
+  pollMs: number;
+  /** How long a claimed channel stays this process's if it dies mid-call. */
+  leaseMs: number;
+  /** Channels sent to at once by this process. */
+  concurrency: number;
+}
+
+export const DEFAULT_WORKER_OPTIONS: WorkerOptions = { paceMs: 1_000, deadlineMs: 24 * 60 * 60_000, pollMs: 250, leaseMs: 60_000, concurrency: 20 };
+
+export interface WorkerDeps {
+  database: Database;
+  slack: WebClient;
+  tokens: BotTokens;
+  metrics: Metrics;
+  log: Logger;
+  deactivate: SettleOptions['deactivate'];
+  now?: () => Date;
+}
+
+const SWEEP_EVERY_MS = 60_000;
+
+export class DeliveryWorker {
+  readonly owner = randomUUID();
+  readonly #options: WorkerOptions;
+  readonly #now: () => Date;
+  readonly #sending = new Set<Promise<void>>();
+  #running: Promise<void> | null = null;
+  #stopping = false;
+  #wake: (() => void) | null = null;
+  #woken = false;
+  #lastSweep = 0;
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    options: Partial<WorkerOptions> = {},
+  ) {
+    this.#options = { ...DEFAULT_WORKER_OPTIONS, ...options };
+    this.#now = deps.now ?? (() => new Date());
+    deps.metrics.watchOutbox(() => this.outboxStats());
+  }
+
+  start(): void {
+    this.#running ??= this.#loop();
+  }
+
+  /** Something changed (alerts accepted, a button pressed): look at the database now. */
+  wake(): void {
+    this.#woken = true;
+    this.#wake?.();
+  }
+
+  /** Stops claiming; waits for the calls in flight to settle, so no lease is left behind. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.wake();
+    await this.#running;
+    await Promise.all(this.#sending);
+  }
+
+  async #loop(): Promise<void> {
+    while (!this.#stopping) {
+      this.#woken = false;
+      try {
+        await this.#tick();
+      } catch (error) {
+        // The database is away (restarting, unreachable): try again at the next poll; nothing is lost,
+        // since every step is a transaction that either happened or will be done again.
+        this.deps.log.warn({ err: (error as Error).message }, 'delivery could not reach the database; retrying');
+      }
+      if (!this.#woken && !this.#stopping) await this.#sleep(this.#options.pollMs);
+    }
+  }
+
+  async #tick(): Promise<void> {
+    const now = this.#now();
+    for (let rounds = 0; rounds < 50 && !this.#stopping; rounds++) {
+      const plan = await planDeliveries(this.deps.database, this.#now());
+      if (!plan?.more) break;
+    }
+    if (now.getTime() - this.#lastSweep >= SWEEP_EVERY_MS) {
+      this.#lastSweep = now.getTime();
+      const expired = await expireOverdue(this.deps.database, now, this.#options.deadlineMs);
+      if (expired > 0) {
+        this.deps.metrics.deadLetters.inc({ reason: 'deadline_passed' }, expired);
+        this.deps.log.warn({ expired }, 'Slack calls passed their deadline undelivered (broken channels?) and were dead-lettered');
+      }
+    }
+    if (this.#stopping) return;
+    const free = this.#options.concurrency - this.#sending.size;
+    const channels = await claimChannels(this.deps.database, this.owner, this.#now(), this.#options.leaseMs, free);
+    for (const channelRowId of channels) {
+      const sending = this.#sendNext(channelRowId)
+        .catch((error: unknown) => this.deps.log.error({ err: (error as Error).message, channelRowId }, 'delivery to a channel failed unexpectedly; it is retried when its lease expires'))
+        .finally(() => {
+          this.#sending.delete(sending);
+          this.wake();
+        });
+      this.#sending.add(sending);
+    }
+  }
+
+  /** Sends the first row waiting for a channel this process holds, and settles it. */
+  async #sendNext(channelRowId: string): Promise<void> {
+    const { database } = this.deps;
+    const row = await database.prisma.outboxMessage.findFirst({ where: { channelRowId, deadAt: null }, orderBy: { id: 'asc' }, include: { channel: true } });
+    if (!row) {
+      await database.prisma.channel.updateMany({ where: { id: channelRowId, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
+      return;
+    }
+    const result = await sendOutboxRow({ db: database.prisma, slack: this.deps.slack, tokens: this.deps.tokens }, row, row.channel.channelId);
+    const now = this.#now();
+    const settlement = await settleDelivery(database, row, result, now, { paceMs: this.#options.paceMs, deadlineMs: this.#options.deadlineMs, deactivate: this.deps.deactivate });
+    this.#record(row, settlement, now);
+  }
+
+  #record(row: OutboxMessage, settlement: Settlement, now: Date): void {
+    const { metrics, log } = this.deps;
+    const where = { outboxId: row.id, kind: row.kind, installationId: row.installationId, channelRowId: row.channelRowId };
+    switch (settlement.fate) {
+      case 'sent':
+        metrics.notificationsSent.inc({ kind: row.kind });
+        if (row.alertReceivedAt) metrics.deliveryLatency.observe((now.getTime() - row.alertReceivedAt.getTime()) / 1000);
+        return;
+      case 'retry':
+        metrics.notificationsFailed.inc({ reason: settlement.reason });
+        metrics.deliveryRetries.inc();
+        if (settlement.rateLimited) metrics.slackRateLimited.inc();
+        log.debug({ ...where, reason: settlement.reason }, 'Slack call will be retried');
+        return;
+      case 'dead':
+        metrics.notificationsFailed.inc({ reason: settlement.reason });
+        metrics.deadLetters.inc({ reason: settlement.reason });
+        log.error({ ...where, reason: settlement.reason }, 'Slack call given up (dead-lettered)');
+        return;
+      case 'channel_broken':
+        metrics.notificationsFailed.inc({ reason: settlement.reason });
+        log.warn({ ...where, reason: settlement.reason }, 'channel marked broken: deliveries to it wait until it is added again');
+        return;
+      case 'installation_gone':
+        metrics.notificationsFailed.inc({ reason: settlement.reason });
+        log.warn({ ...where, reason: settlement.reason }, 'Slack refused the workspace token: installation deactivated');
+        return;
+    }
+  }
+
+  async outboxStats(): Promise<OutboxStats> {
+    const db = this.deps.database.prisma;
+    try {
+      const [pending, oldest, dead] = await Promise.all([
+        db.outboxMessage.count({ where: { deadAt: null } }),
+        db.outboxMessage.findFirst({ where: { deadAt: null }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }),
+        db.outboxMessage.count({ where: { deadAt: { not: null } } }),
+      ]);
+      const age = oldest ? Math.max(0, (this.#now().getTime() - oldest.createdAt.getTime()) / 1000) : 0;
+      return { pending, oldestPendingAgeSeconds: age, dead };
+    } catch {
+      return { pending: NaN, oldestPendingAgeSeconds: NaN, dead: NaN }; // database away: /metrics still answers
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+    });
+  }
+}
