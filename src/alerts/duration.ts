@@ -21,14 +21,23 @@ export const MAX_DURATION_MS = 365 * DAY;
 const DURATION = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 export function parseDuration(text: string): ParseResult<number> {
-  const match = DURATION.exec(text.trim().toLowerCase());
-  if (!match || text.trim() === '') {
+  const ms = readDuration(text);
+  if (ms === null) {
     return refused(`"${text}" is not a duration: use a number and a unit, such as 30m, 2h, 1d or 1h30m`);
   }
-  const ms = UNITS.reduce((total, [, unitMs], i) => total + Number(match[i + 1] ?? 0) * unitMs, 0);
   if (ms <= 0) return refused(`"${text}" is no time at all: give a duration longer than zero, such as 30m`);
   if (ms > MAX_DURATION_MS) return refused(`"${text}" is too long: at most 365d`);
   return parsed(ms);
+}
+
+/**
+ * The milliseconds a duration stands for, zero and any length included, or null when it is not
+ * written as one. For callers with bounds of their own (grouping timers may be 0s, and at most 30d).
+ */
+export function readDuration(text: string): number | null {
+  const match = DURATION.exec(text.trim().toLowerCase());
+  if (!match || text.trim() === '') return null;
+  return UNITS.reduce((total, [, unitMs], i) => total + Number(match[i + 1] ?? 0) * unitMs, 0);
 }
 
 /** The shortest form `parseDuration` reads back: 5_400_000 → `1h30m`. */

@@ -23,3 +23,20 @@ export function explainPostFailure(code: string): string {
       return `Slack answered \`${code}\``;
   }
 }
+
+/**
+ * Why delivery gave up on a channel, and what fixes it: the person reading it goes to that channel
+ * next, then adds it again with `/herald add`, which resumes deliveries.
+ */
+export function explainBrokenChannel(code: string | null): string {
+  switch (code) {
+    case 'is_archived':
+      return 'the channel is archived. Unarchive it';
+    case 'not_in_channel':
+      return 'I was removed from the channel. Invite me back with `/invite @Herald` there';
+    case 'channel_not_found':
+      return 'Slack cannot find the channel: it was deleted, or it is private and I am no longer in it. If it still exists, `/invite @Herald` there';
+    default:
+      return 'Slack refused posts there. Check the channel still exists and I am in it';
+  }
+}

@@ -22,6 +22,8 @@ export interface NewToken {
   /** The signing secret of a `--signed` token: shown once, stored encrypted. */
   signingSecret: string | null;
   allowedNetworks: string[];
+  /** Whether Silence buttons on its alerts also create the silence in the Alertmanager that sent them. */
+  silenceWriteBack: boolean;
 }
 
 export class TokenNameTaken extends Error {
@@ -35,9 +37,9 @@ export async function createIngestToken(
   db: Db,
   box: SecretBox,
   actor: Actor,
-  request: { name: string; signed: boolean; allowedNetworks: string[] },
+  request: { name: string; signed: boolean; allowedNetworks: string[]; silenceWriteBack: boolean },
 ): Promise<NewToken> {
-  const { name, signed, allowedNetworks } = request;
+  const { name, signed, allowedNetworks, silenceWriteBack } = request;
   const token = generateIngestToken();
   const signingSecret = signed ? generateSigningSecret() : null;
   // A revoked token's row holds on to its name (unique per installation); the new token takes it over.
@@ -52,15 +54,16 @@ export async function createIngestToken(
         signingSecret: signingSecret === null ? null : box.seal(signingSecret),
         allowedNetworks: allowedNetworks.join(','),
         createdBy: actor.userId,
+        silenceWriteBack,
       },
     });
   } catch (error) {
     if ((error as { code?: string }).code === 'P2002') throw new TokenNameTaken(name);
     throw error;
   }
-  const options = [signed ? 'signed' : '', allowedNetworks.length ? `from ${allowedNetworks.join(',')}` : ''].filter(Boolean);
+  const options = [signed ? 'signed' : '', allowedNetworks.length ? `from ${allowedNetworks.join(',')}` : '', silenceWriteBack ? 'silence write-back' : ''].filter(Boolean);
   await recordAudit(db, actor, 'token.create', `${name} (${displayPrefix(token)})${options.length ? `, ${options.join(', ')}` : ''}`);
-  return { name, token, signingSecret, allowedNetworks };
+  return { name, token, signingSecret, allowedNetworks, silenceWriteBack };
 }
 
 /** Tokens in use, oldest first. */
@@ -68,7 +71,7 @@ export function listIngestTokens(db: Db, installationId: string) {
   return db.ingestToken.findMany({
     where: { installationId, revokedAt: null },
     orderBy: { createdAt: 'asc' },
-    select: { id: true, name: true, prefix: true, createdBy: true, createdAt: true, lastUsedAt: true, signingSecret: true, allowedNetworks: true },
+    select: { id: true, name: true, prefix: true, createdBy: true, createdAt: true, lastUsedAt: true, signingSecret: true, allowedNetworks: true, silenceWriteBack: true },
   });
 }
 

@@ -87,8 +87,8 @@ for (const kind of testDatabaseKinds()) {
       ]) {
         assert.equal((await herald(world.emulator, text ?? '')).text, answer);
       }
-      assert.match((await herald(world.emulator, 'token create ci --from')).text, /^:warning: --from needs a value\.\nUsage: `\/herald token create NAME \[--signed\] \[--from CIDR,…\]`/);
-      assert.match((await herald(world.emulator, 'token create ci --sign')).text, /^:warning: unknown option --sign: the options are --signed, --from\./);
+      assert.match((await herald(world.emulator, 'token create ci --from')).text, /^:warning: --from needs a value\.\nUsage: `\/herald token create NAME \[--signed\] \[--from CIDR,…\] \[--silence-writeback\]`/);
+      assert.match((await herald(world.emulator, 'token create ci --sign')).text, /^:warning: unknown option --sign: the options are --signed, --silence-writeback, --from\./);
       assert.match((await herald(world.emulator, 'token create')).text, /^:warning: token create needs a name/);
       assert.equal(await world.db.ingestToken.count(), 0);
     });

@@ -32,6 +32,12 @@ function fullConfiguration(): HomeInput {
       mutedUntil: i % 2 ? new Date(now.getTime() + 3_600_000) : null,
       lastDeliveryAt: new Date(now.getTime() - i * 60_000),
       lastError: i % 3 ? null : 'not_in_channel',
+      brokenAt: i % 5 ? null : now,
+      brokenReason: i % 5 ? null : 'channel_not_found',
+      groupBy: i % 2 ? null : Array.from({ length: 20 }, (_, n) => long(`label_${n}_`, 30)).join(','),
+      groupWaitSeconds: i % 2 ? null : 30,
+      groupIntervalSeconds: i % 2 ? null : 300,
+      repeatIntervalSeconds: i % 2 ? null : 30 * 24 * 3600,
     })),
     tokens: Array.from({ length: 30 }, (_, i) => ({
       name: long(`token-${i}-`, 40),
@@ -41,6 +47,7 @@ function fullConfiguration(): HomeInput {
       lastUsedAt: i % 2 ? now : null,
       signingSecret: i % 2 ? 'v1.sealed' : null,
       allowedNetworks: '10.0.0.0/8,2001:db8::/32',
+      silenceWriteBack: i % 2 === 0,
     })),
     silences: Array.from({ length: 60 }, (_, i) => ({
       id: `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`,

@@ -4,7 +4,7 @@
 // configuration (20 channels at two blocks each, {@link MAX_SILENCES_SHOWN} silences) stays well below.
 import type { ActionsBlock, Button, HomeView, KnownBlock, SectionBlock } from '@slack/types';
 import { slackDate } from '../../render/slackDate.js';
-import { cutText } from '../../render/text.js';
+import { cutText, escapeMrkdwn } from '../../render/text.js';
 import { MAX_CHANNELS } from '../../setup/channels.js';
 import { explainPostFailure } from '../../setup/slackErrors.js';
 import { describeChannel, describeSilence, describeToken, type ChannelFacts, type SilenceFacts, type TokenFacts } from './describe.js';
@@ -137,13 +137,17 @@ function deliveryBlocks(channels: ChannelFacts[]): KnownBlock[] {
   blocks.push(
     section(recent.length ? recent.map((c) => `• <#${c.channelId}> ${slackDate(c.lastDeliveryAt)}`).join('\n') : 'Nothing delivered yet: `/herald test` sends a sample alert.'),
   );
-  const failing = channels.filter((channel) => channel.lastError);
+  const failing = channels.filter((channel) => channel.lastError || channel.brokenAt);
   if (failing.length) {
-    const lines = failing.map((c) => `• <#${c.channelId}>: ${explainPostFailure(c.lastError ?? '')}`);
+    // Broken channels get nothing until added again; their entry under Alert channels says how.
+    const lines = failing.map((c) => `• <#${c.channelId}>: ${c.brokenAt ? brokenSummary(c.brokenReason) : explainPostFailure(c.lastError ?? '')}`);
     blocks.push(section([':warning: *Failing channels*', ...fittingLines(lines, MAX_SECTION_TEXT - 100)].join('\n')));
   }
   return blocks;
 }
+
+const brokenSummary = (reason: string | null): string =>
+  `*broken*${reason ? ` (Slack said \`${escapeMrkdwn(reason)}\`)` : ''}: nothing is posted there until it is added again`;
 
 const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text } });
 const section = (text: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text: cutText(text, MAX_SECTION_TEXT) } });

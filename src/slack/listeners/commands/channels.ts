@@ -1,5 +1,7 @@
 // `/herald add`, `remove` and `list`: which channels get alerts, with which filters.
 import { parseChannelFilters } from '../../../alerts/filters.js';
+import { slackDate } from '../../../render/slackDate.js';
+import { escapeMrkdwn } from '../../../render/text.js';
 import { ChannelLimitReached, MAX_CHANNELS, configureChannel, listChannels, removeChannel } from '../../../setup/channels.js';
 import { checkReachable } from '../../../setup/reachability.js';
 import { describeChannel, describeFilters } from '../../views/describe.js';
@@ -22,14 +24,18 @@ export const add: Subcommand = {
     const reachable = await checkReachable(ctx.slack, channelId);
     if (!reachable.ok) return reply(`:no_entry: ${reachable.reason}`);
     try {
-      const { created } = await configureChannel(ctx.db, ctx.actor, { channelId, name: reachable.name, filters });
+      const { created, repaired } = await configureChannel(ctx.db, ctx.actor, { channelId, name: reachable.name, filters });
       const count = (await listChannels(ctx.db, ctx.actor.installationId)).length;
       const what = describeFilters(filters);
-      return reply(
-        created
-          ? `:white_check_mark: Alerts now go to <#${channelId}>: ${what}. (${count} of ${MAX_CHANNELS} channels.) \`/herald test <#${channelId}>\` sends a sample.`
-          : `:white_check_mark: Updated <#${channelId}>: it now takes ${what}.`,
-      );
+      if (created) {
+        return reply(`:white_check_mark: Alerts now go to <#${channelId}>: ${what}. (${count} of ${MAX_CHANNELS} channels.) \`/herald test <#${channelId}>\` sends a sample.`);
+      }
+      // Alerts queued while it was broken are waiting for it: send them now rather than at the next poll.
+      if (repaired) ctx.delivery.wake();
+      const resumed = repaired
+        ? ` It was broken since ${slackDate(repaired.brokenAt)}${repaired.reason ? ` (Slack said \`${escapeMrkdwn(repaired.reason)}\`)` : ''}: deliveries to it resume.`
+        : '';
+      return reply(`:white_check_mark: Updated <#${channelId}>: it now takes ${what}.${resumed}`);
     } catch (error) {
       if (error instanceof ChannelLimitReached) return reply(LIMIT_REACHED);
       throw error;
@@ -54,7 +60,7 @@ export const remove: Subcommand = {
 export const list: Subcommand = {
   path: ['list'],
   args: '',
-  summary: 'the alert channels, their filters, mute state, last delivery and last error',
+  summary: 'the alert channels, their filters, grouping overrides, mute state, last delivery, and any error or broken channel',
   example: '/herald list',
   permission: 'anyone',
   async run(ctx) {

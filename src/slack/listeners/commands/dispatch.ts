@@ -21,7 +21,7 @@ export async function dispatch(ctx: CommandContext, text: string, subcommands: S
     return reply(`:thinking_face: I don't know \`/herald ${escapeMrkdwn(typed)}\`. \`/herald help\` lists every command.`);
   }
   if (subcommand.permission !== 'anyone' && !roleAllows(await ctx.role(), subcommand.permission)) {
-    return reply(REFUSALS[subcommand.permission]);
+    return refusal(subcommand.permission);
   }
   try {
     return await subcommand.run(ctx, words.value.slice(subcommand.path.length));
@@ -30,6 +30,9 @@ export async function dispatch(ctx: CommandContext, text: string, subcommands: S
     return reply(`:warning: ${escapeMrkdwn(error.message)}\nUsage: \`${usageOf(subcommand)}\`, for example \`${subcommand.example}\``);
   }
 }
+
+/** The answer to someone who may not do what they asked; for subcommands that check part of their work themselves. */
+export const refusal = (permission: Exclude<Permission, 'anyone'>): Reply => reply(REFUSALS[permission]);
 
 /** The subcommand with the longest path the words begin with (`silence list` before `silence`). */
 function findSubcommand(words: string[], subcommands: Subcommand[]): Subcommand | undefined {

@@ -40,6 +40,11 @@ export function channelArg(word: string | undefined, what: string): ChannelArg {
   throw new UsageError(`"${word}" is not a channel Slack knows: type # and pick the channel from the list.`);
 }
 
+/** Whether a word is meant as a channel: a reference, a bare ID, or a `#name` Slack did not link. */
+export function isChannelWord(word: string): boolean {
+  return word.startsWith('<#') || word.startsWith('#') || BARE_CHANNEL_ID.test(word);
+}
+
 /** `<@U123|name>`, `<@U123>` or a bare `U123…`. */
 export function userArg(word: string | undefined, what: string): string {
   if (word === undefined) throw new UsageError(`${what} needs a person: type @ and pick them from the list.`);

@@ -2,6 +2,7 @@
 import { audit } from './audit.js';
 import { add, list, remove } from './channels.js';
 import type { Subcommand } from './context.js';
+import { grouping } from './grouping.js';
 import { helpSubcommand } from './help.js';
 import { managersAdd, managersList, managersRemove } from './managers.js';
 import { mute, unmute } from './mute.js';
@@ -17,6 +18,7 @@ export const SUBCOMMANDS: Subcommand[] = [
   test,
   mute,
   unmute,
+  grouping,
   tokenCreate,
   tokenList,
   tokenRevoke,

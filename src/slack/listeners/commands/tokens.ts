@@ -10,12 +10,13 @@ import { splitOptions } from './parse.js';
 
 export const tokenCreate: Subcommand = {
   path: ['token', 'create'],
-  args: 'NAME [--signed] [--from CIDR,…]',
-  summary: 'a token for a monitor, shown once with ready-made Alertmanager, Grafana, W&B and curl settings; `--signed` adds an HMAC signing secret, `--from` limits where it may be used',
+  args: 'NAME [--signed] [--from CIDR,…] [--silence-writeback]',
+  summary:
+    "a token for a monitor, shown once with ready-made Alertmanager, Grafana, W&B and curl settings; `--signed` adds an HMAC signing secret, `--from` limits where it may be used, `--silence-writeback` lets Silence buttons also silence in the Alertmanager that sent the alert",
   example: '/herald token create prometheus --from 10.0.0.0/8',
   permission: 'configure',
   async run(ctx, args) {
-    const parsed = splitOptions(args, { flags: ['signed'], values: ['from'] });
+    const parsed = splitOptions(args, { flags: ['signed', 'silence-writeback'], values: ['from'] });
     if (!parsed.ok) throw new UsageError(`${parsed.error}.`);
     const [name, extra] = parsed.value.positional;
     if (name === undefined) throw new UsageError('token create needs a name for the token, such as the monitor it is for.');
@@ -26,7 +27,12 @@ export const tokenCreate: Subcommand = {
     const networks = from === undefined ? { ok: true as const, value: [] } : parseNetworkList(from);
     if (!networks.ok) return warning(`${networks.error}.`);
     try {
-      const created = await createIngestToken(ctx.db, ctx.box, ctx.actor, { name: validName.value, signed: parsed.value.flags.has('signed'), allowedNetworks: networks.value });
+      const created = await createIngestToken(ctx.db, ctx.box, ctx.actor, {
+        name: validName.value,
+        signed: parsed.value.flags.has('signed'),
+        allowedNetworks: networks.value,
+        silenceWriteBack: parsed.value.flags.has('silence-writeback'),
+      });
       return tokenCreatedMessage(created, ingestSnippets({ publicUrl: ctx.config.publicUrl, token: created.token, signingSecret: created.signingSecret }));
     } catch (error) {
       if (error instanceof TokenNameTaken) return reply(`:warning: A token named ${name} already exists: pick another name, or \`/herald token revoke ${name}\` first.`);
