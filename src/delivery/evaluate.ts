@@ -72,15 +72,13 @@ async function evaluateGroup(tx: Tx, group: DueGroup, alerts: AlertState[], now:
     return;
   }
 
-  const updated = await tx.alertGroup.update({
-    where: { id: group.id },
-    data: {
+  const updated = await updateIfFiring(tx, group.id, {
       ...told,
       lastEvaluatedAt: now,
       nextEvaluationAt: new Date(now.getTime() + repeatMs),
       ...(isReminder ? {} : { version: { increment: 1 } }),
-    },
   });
+  if (!updated) return;
   if (isReminder) {
     const reply = renderRepeatReply(groupView(group, alerts.map((a) => a.alert)), group.firstAlertAt, now);
     await enqueue(tx, [{ installationId: group.installationId, channelRowId: group.channelRowId, kind: 'reply', groupId: group.id, message: { ...reply, broadcast: true } }], now);
@@ -92,12 +90,26 @@ async function evaluateGroup(tx: Tx, group: DueGroup, alerts: AlertState[], now:
 
 /** Every alert resolved: the message turns green with a thread reply (if the channel saw it fire), and the group closes. */
 async function closeResolved(tx: Tx, group: DueGroup, alerts: AlertState[], wasTold: boolean, told: object, now: Date): Promise<void> {
-  const updated = await tx.alertGroup.update({
-    where: { id: group.id },
-    data: { ...told, status: 'resolved', resolvedAt: now, openKey: null, lastEvaluatedAt: now, nextEvaluationAt: null, ...(wasTold ? { version: { increment: 1 } } : {}) },
+  const updated = await updateIfFiring(tx, group.id, {
+    ...told,
+    status: 'resolved',
+    resolvedAt: now,
+    openKey: null,
+    lastEvaluatedAt: now,
+    nextEvaluationAt: null,
+    ...(wasTold ? { version: { increment: 1 } } : {}),
   });
-  if (!wasTold) return;
+  if (!updated || !wasTold) return;
   await queueMessageSync(tx, updated, now);
   const reply = renderResolvedReply(groupView(updated, alerts.map((a) => a.alert)), group.firstAlertAt, now);
   await enqueue(tx, [{ installationId: group.installationId, channelRowId: group.channelRowId, kind: 'reply', groupId: group.id, message: reply }], now);
+}
+
+/**
+ * Changes the group only while it still fires: someone may have pressed Resolve since it was read
+ * (the press holds the row until it commits), and then there is nothing left to tell.
+ */
+async function updateIfFiring(tx: Tx, id: string, data: Parameters<Tx['alertGroup']['updateMany']>[0]['data']): Promise<AlertGroup | null> {
+  const { count } = await tx.alertGroup.updateMany({ where: { id, status: 'firing' }, data });
+  return count === 0 ? null : tx.alertGroup.findUniqueOrThrow({ where: { id } });
 }

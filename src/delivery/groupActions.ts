@@ -17,15 +17,24 @@ export type GroupActionResult =
   /** The group resolved already: nothing to acknowledge, silence or resolve. */
   | { ok: false; reason: 'resolved' };
 
-type Change = (tx: Tx, group: AlertGroup) => Promise<{ data: Parameters<Tx['alertGroup']['update']>[0]['data']; audit: string; after?: (tx: Tx, group: AlertGroup) => Promise<void> }>;
+/** What an action changes on the group, and what else it writes once the change is made. */
+interface Change {
+  data: Parameters<Tx['alertGroup']['update']>[0]['data'];
+  audit: string;
+  after?: (tx: Tx, group: AlertGroup) => Promise<void>;
+}
 
-async function changeGroup(db: Db, actor: Actor, groupId: string, action: 'alert.acknowledge' | 'alert.silence' | 'alert.resolve', now: Date, change: Change): Promise<GroupActionResult> {
+async function changeGroup(db: Db, actor: Actor, groupId: string, action: 'alert.acknowledge' | 'alert.silence' | 'alert.resolve', now: Date, change: (group: AlertGroup) => Change): Promise<GroupActionResult> {
   return db.$transaction(async (tx) => {
     const group = await tx.alertGroup.findFirst({ where: { id: groupId, installationId: actor.installationId } });
     if (!group) return { ok: false, reason: 'not_found' } as const;
     if (group.status === 'resolved') return { ok: false, reason: 'resolved' } as const;
-    const { data, audit, after } = await change(tx, group);
-    const updated = await tx.alertGroup.update({ where: { id: group.id }, data: { ...data, version: { increment: 1 } } });
+    const { data, audit, after } = change(group);
+    // Only while it still fires: of two presses at once (a double click, two people, the planner
+    // resolving it), the second waits for the first's row lock, then finds it resolved.
+    const { count } = await tx.alertGroup.updateMany({ where: { id: group.id, status: 'firing' }, data: { ...data, version: { increment: 1 } } });
+    if (count === 0) return { ok: false, reason: 'resolved' } as const;
+    const updated = await tx.alertGroup.findUniqueOrThrow({ where: { id: group.id } });
     await queueMessageSync(tx, updated, now);
     await after?.(tx, updated);
     await tx.auditEntry.create({ data: { installationId: actor.installationId, actorId: actor.userId, action, detail: `${audit} (group ${shortId(group.id)})` } });
@@ -34,7 +43,7 @@ async function changeGroup(db: Db, actor: Actor, groupId: string, action: 'alert
 }
 
 export function acknowledgeGroup(db: Db, actor: Actor, groupId: string, now: Date): Promise<GroupActionResult> {
-  return changeGroup(db, actor, groupId, 'alert.acknowledge', now, async (_tx, group) => ({
+  return changeGroup(db, actor, groupId, 'alert.acknowledge', now, (group) => ({
     data: { acknowledgedBy: actor.userId, acknowledgedAt: now },
     audit: `acknowledged ${describe(group)}`,
   }));
@@ -47,20 +56,22 @@ export function acknowledgeGroup(db: Db, actor: Actor, groupId: string, now: Dat
  */
 export function silenceGroup(db: Db, actor: Actor, groupId: string, durationMs: number, now: Date): Promise<GroupActionResult> {
   const until = new Date(now.getTime() + durationMs);
-  return changeGroup(db, actor, groupId, 'alert.silence', now, async (tx, group) => {
-    const matchers = groupMatchers(group);
-    if (matchers.length > 0) {
+  return changeGroup(db, actor, groupId, 'alert.silence', now, (group) => ({
+    data: { silencedBy: actor.userId, silencedUntil: until },
+    audit: `silenced ${describe(group)} until ${until.toISOString()}`,
+    after: async (tx) => {
+      const matchers = groupMatchers(group);
+      if (matchers.length === 0) return;
       await tx.silence.create({
         data: { installationId: actor.installationId, matchers: matchers.map((m) => formatMatcher({ ...m, operator: '=' })).join(','), comment: 'from the Silence button on an alert message', createdBy: actor.userId, startsAt: now, endsAt: until },
       });
-    }
-    return { data: { silencedBy: actor.userId, silencedUntil: until }, audit: `silenced ${describe(group)} until ${until.toISOString()}` };
-  });
+    },
+  }));
 }
 
 /** Resolves the group by hand: the message turns green, a thread reply says who, the group closes. */
 export function resolveGroup(db: Db, actor: Actor, groupId: string, now: Date): Promise<GroupActionResult> {
-  return changeGroup(db, actor, groupId, 'alert.resolve', now, async (_tx, group) => ({
+  return changeGroup(db, actor, groupId, 'alert.resolve', now, (group) => ({
     data: { status: 'resolved', resolvedBy: actor.userId, resolvedAt: now, openKey: null, nextEvaluationAt: null },
     audit: `resolved ${describe(group)}`,
     after: async (tx, updated) => {

@@ -82,7 +82,10 @@ export function blockActionsPayload(core: EmulatorCore, input: PressButtonInput)
   if (!message) throw new Error(`No message ${input.ts} in channel ${channel.id} (deleted, or never posted)`);
 
   const blocks = withBlockIds(message.blocks ?? []);
-  const found = findElement(blocks, input.actionId, input.blockId, `Message ${message.ts}`);
+  // Elements may sit in the message's blocks or in an attachment's blocks (as Herald's buttons do,
+  // for the attachment's coloured bar); Slack sends the same block_actions payload for both.
+  const attachmentBlocks = (message.attachments ?? []).filter(isObject).flatMap((attachment) => (Array.isArray(attachment.blocks) ? withBlockIds(attachment.blocks) : []));
+  const found = findElement([...blocks, ...attachmentBlocks], input.actionId, input.blockId, `Message ${message.ts}`);
   const action = actionFor(found, input, slackTs(core.options.now()));
   // Stateful elements report their value in state.values as well; a button has none.
   const values = 'selected_option' in action ? { [found.blockId]: { [input.actionId]: { type: action.type, selected_option: action.selected_option } } } : {};
