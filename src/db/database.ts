@@ -17,9 +17,13 @@ import { providerOf, type Provider } from './provider.js';
 export type Db = SqliteClient;
 export type * from '../../generated/prisma/sqlite/index.js';
 
+/** The database driver under Prisma, for the one hot path that writes through it directly (ingest). */
+export type DriverHandle = { provider: 'sqlite'; path: string } | { provider: 'postgresql'; pool: pg.Pool };
+
 export interface Database {
   provider: Provider;
   prisma: Db;
+  driver: DriverHandle;
   /** True when a trivial query succeeds (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -52,6 +56,7 @@ async function openSqlite(databaseUrl: string, log: Logger): Promise<Database> {
   return {
     provider: 'sqlite',
     prisma,
+    driver: { provider: 'sqlite', path },
     ping: () => pingWith(prisma),
     close: () => prisma.$disconnect(),
   };
@@ -113,6 +118,7 @@ async function openPostgres(databaseUrl: string, log: Logger): Promise<Database>
   return {
     provider: 'postgresql',
     prisma,
+    driver: { provider: 'postgresql', pool },
     ping: () => pingWith(prisma),
     close: async () => {
       await prisma.$disconnect();

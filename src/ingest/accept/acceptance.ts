@@ -1,7 +1,7 @@
 // A parsed payload → what the group commit stores: its rows and its digest, computed in the
 // request's own turn so that the shared transaction does nothing but database work.
 import type { AlertFormat, ParsedPayload } from '../../alerts/alert.js';
-import type { Acceptance } from './commitBatch.js';
+import type { Acceptance } from './batchPlan.js';
 import { payloadDigest } from './digest.js';
 import { incomingAlertRow } from './rows.js';
 

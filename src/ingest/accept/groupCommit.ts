@@ -4,9 +4,9 @@
 //
 // One batch is in flight at a time; requests arriving meanwhile form the next batch, so batches
 // grow with load instead of transactions queueing up behind each other.
-import type { Db } from '../../db/database.js';
 import type { Logger } from '../../log.js';
-import { commitBatch, type Acceptance, type AcceptOutcome } from './commitBatch.js';
+import type { Acceptance, AcceptOutcome } from './batchPlan.js';
+import type { AcceptStore } from './stores/index.js';
 
 interface Waiting {
   acceptance: Acceptance;
@@ -28,7 +28,7 @@ export class GroupCommit {
   #closed = false;
 
   constructor(
-    private readonly deps: { db: Db; log: Logger; repeatWindowMs: number; now?: () => Date; onCommitted?: () => void },
+    private readonly deps: { store: AcceptStore; log: Logger; repeatWindowMs: number; now?: () => Date; onCommitted?: () => void },
   ) {}
 
   /** Resolves once the payload is committed (or recognised as a repeat); rejects if the database fails. */
@@ -79,7 +79,7 @@ export class GroupCommit {
 
   async #commitBatch(batch: Waiting[]): Promise<void> {
     try {
-      const outcomes = await commitBatch(this.deps.db, batch.map((w) => w.acceptance), this.#now(), this.deps.repeatWindowMs);
+      const outcomes = await this.deps.store.commit(batch.map((w) => w.acceptance), this.#now(), this.deps.repeatWindowMs);
       batch.forEach((waiting, i) => waiting.resolve(outcomes[i] as AcceptOutcome));
       return;
     } catch (error) {
@@ -93,7 +93,7 @@ export class GroupCommit {
     // at the same moment) does not fail the others; each is answered by its own outcome.
     for (const waiting of batch) {
       try {
-        const [outcome] = await commitBatch(this.deps.db, [waiting.acceptance], this.#now(), this.deps.repeatWindowMs);
+        const [outcome] = await this.deps.store.commit([waiting.acceptance], this.#now(), this.deps.repeatWindowMs);
         waiting.resolve(outcome as AcceptOutcome);
       } catch (error) {
         waiting.reject(error);

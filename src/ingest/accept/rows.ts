@@ -1,7 +1,7 @@
 // A normalized Alert → the IncomingAlert row delivery reads back. Labels, annotations, links and
 // the sender's Slack blocks are stored as JSON text, which both databases hold the same way.
+import { randomUUID } from 'node:crypto';
 import type { Alert } from '../../alerts/alert.js';
-import type { Prisma } from '../../db/database.js';
 
 export interface RowContext {
   installationId: string;
@@ -10,8 +10,31 @@ export interface RowContext {
   receivedAt: Date;
 }
 
-export function incomingAlertRow(alert: Alert, context: RowContext): Prisma.IncomingAlertCreateManyInput {
+/** The IncomingAlert columns ingest writes (processedAt starts null). */
+export interface IncomingAlertRow {
+  id: string;
+  installationId: string;
+  source: string;
+  fingerprint: string;
+  groupKey: string;
+  status: string;
+  severity: string;
+  title: string;
+  text: string;
+  labels: string;
+  annotations: string;
+  links: string;
+  slack: string | null;
+  startsAt: Date | null;
+  endsAt: Date | null;
+  externalUrl: string | null;
+  tokenId: string;
+  receivedAt: Date;
+}
+
+export function incomingAlertRow(alert: Alert, context: RowContext): IncomingAlertRow {
   return {
+    id: randomUUID(),
     installationId: context.installationId,
     source: alert.source,
     fingerprint: alert.fingerprint,
@@ -31,3 +54,9 @@ export function incomingAlertRow(alert: Alert, context: RowContext): Prisma.Inco
     receivedAt: context.receivedAt,
   };
 }
+
+/** Column order of the INSERTs the stores write. */
+export const INCOMING_ALERT_COLUMNS = [
+  'id', 'installationId', 'source', 'fingerprint', 'groupKey', 'status', 'severity', 'title', 'text',
+  'labels', 'annotations', 'links', 'slack', 'startsAt', 'endsAt', 'externalUrl', 'tokenId', 'receivedAt',
+] as const satisfies readonly (keyof IncomingAlertRow)[];

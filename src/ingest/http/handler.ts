@@ -11,7 +11,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import { parsePayload } from '../parse.js';
 import { PayloadError } from '../payloadError.js';
 import { prepareAcceptance } from '../accept/acceptance.js';
-import type { AcceptOutcome } from '../accept/commitBatch.js';
+import type { AcceptOutcome } from '../accept/batchPlan.js';
 import type { GroupCommit } from '../accept/groupCommit.js';
 import type { ClientAddressOf } from '../auth/clientAddress.js';
 import { presentedToken } from '../auth/presentedToken.js';

@@ -2,13 +2,14 @@
 // group commit, digest pruning) and stops it in order at shutdown.
 import type { RequestListener } from 'node:http';
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/database.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { SecretBox } from '../../security/secretBox.js';
 import { REPEAT_WINDOW_MS } from '../accept/digest.js';
 import { startDigestPruning } from '../accept/digestPruning.js';
 import { GroupCommit } from '../accept/groupCommit.js';
+import { openAcceptStore } from '../accept/stores/index.js';
 import { clientAddressResolver } from '../auth/clientAddress.js';
 import { TokenDirectory } from '../auth/tokenDirectory.js';
 import { LastUsedRecorder } from '../lastUsed.js';
@@ -24,16 +25,18 @@ export interface IngestEndpoint {
 
 export function createIngestEndpoint(deps: {
   config: Config;
-  db: Db;
+  database: Database;
   box: SecretBox;
   log: Logger;
   metrics: Metrics;
   /** Called after alerts were committed: delivery wakes up. */
   onAccepted?: () => void;
 }): IngestEndpoint {
-  const { config, db, box, metrics } = deps;
+  const { config, database, box, metrics } = deps;
+  const db = database.prisma;
+  const store = openAcceptStore(database);
   const log = deps.log.child({ component: 'ingest' });
-  const accept = new GroupCommit({ db, log, repeatWindowMs: REPEAT_WINDOW_MS, onCommitted: deps.onAccepted });
+  const accept = new GroupCommit({ store, log, repeatWindowMs: REPEAT_WINDOW_MS, onCommitted: deps.onAccepted });
   const lastUsed = new LastUsedRecorder(db, log);
   const stopPruning = startDigestPruning({ db, log, repeatWindowMs: REPEAT_WINDOW_MS });
   const handle = ingestHandler({
@@ -51,6 +54,7 @@ export function createIngestEndpoint(deps: {
     close: async () => {
       stopPruning();
       await accept.close();
+      await store.close();
       await lastUsed.close();
     },
   };

@@ -1,0 +1,47 @@
+// Accepted payloads into SQLite through better-sqlite3: one connection of its own (WAL lets the
+// rest of Herald read meanwhile), statements prepared once, a whole batch in one IMMEDIATE
+// transaction, so each commit costs one WAL write and fsync however many payloads it holds.
+import BetterSqlite3 from 'better-sqlite3';
+import { digestKey, planBatch, type Acceptance } from '../batchPlan.js';
+import { INCOMING_ALERT_COLUMNS, type IncomingAlertRow } from '../rows.js';
+import type { AcceptStore } from './acceptStore.js';
+
+/** How Prisma's SQLite adapter writes a DateTime (its default `iso8601` format), so Prisma reads ours back. */
+export const sqliteTime = (date: Date): string => date.toISOString().replace('Z', '+00:00');
+
+const quoted = (name: string) => `"${name}"`;
+
+export function sqliteAcceptStore(path: string): AcceptStore {
+  const db = new BetterSqlite3(path, { timeout: 10_000 });
+  db.pragma('journal_mode = WAL');
+  const findDigest = db.prepare<[string, string], { lastSeenAt: string }>('SELECT "lastSeenAt" FROM "PayloadDigest" WHERE "installationId" = ? AND "digest" = ?');
+  const upsertDigest = db.prepare<[string, string, string]>(
+    'INSERT INTO "PayloadDigest" ("installationId", "digest", "lastSeenAt") VALUES (?, ?, ?) ON CONFLICT ("installationId", "digest") DO UPDATE SET "lastSeenAt" = excluded."lastSeenAt"',
+  );
+  const insertAlert = db.prepare(`INSERT INTO "IncomingAlert" (${INCOMING_ALERT_COLUMNS.map(quoted).join(', ')}) VALUES (${INCOMING_ALERT_COLUMNS.map(() => '?').join(', ')})`);
+
+  const values = (row: IncomingAlertRow) =>
+    INCOMING_ALERT_COLUMNS.map((column) => {
+      const value = row[column];
+      return value instanceof Date ? sqliteTime(value) : value;
+    });
+
+  const commit = db.transaction((batch: readonly Acceptance[], now: Date, repeatWindowMs: number) => {
+    const lastSeen = new Map<string, number>();
+    for (const { installationId, digest } of batch) {
+      const known = findDigest.get(installationId, digest);
+      if (known) lastSeen.set(digestKey(installationId, digest), Date.parse(known.lastSeenAt));
+    }
+    const plan = planBatch(batch, lastSeen, now, repeatWindowMs);
+    const seenAt = sqliteTime(now);
+    for (const { installationId, digest } of plan.digests) upsertDigest.run(installationId, digest, seenAt);
+    for (const row of plan.rows) insertAlert.run(values(row));
+    return plan.outcomes;
+  });
+
+  return {
+    // Synchronous under the hood: the driver blocks for the commit, which is the fsync the sender waits for anyway.
+    commit: async (batch, now, repeatWindowMs) => commit.immediate(batch, now, repeatWindowMs),
+    close: async () => void db.close(),
+  };
+}
