@@ -6,6 +6,12 @@ import type { InstallProvider } from '@slack/oauth';
 import type { Db } from '../db/database.js';
 
 const REFRESH_WINDOW_MS = 2 * 60 * 60_000; // @slack/oauth refreshes tokens expiring within 2 hours
+/**
+ * A lookup (with its token refresh, which the installer's client retries for minutes) may take this
+ * long before delivery treats it as a transient failure: well inside a channel's lease, so no other
+ * process takes the channel over while this one still means to send.
+ */
+const LOOKUP_TIMEOUT_MS = 20_000;
 
 export class BotTokens {
   readonly #cache = new Map<string, { token: string; goodUntil: number }>();
@@ -23,7 +29,7 @@ export class BotTokens {
     if (cached && cached.goodUntil > this.now()) return cached.token;
     let lookup = this.#lookups.get(installationId);
     if (!lookup) {
-      lookup = this.#lookUp(installationId).finally(() => this.#lookups.delete(installationId));
+      lookup = withTimeout(this.#lookUp(installationId), LOOKUP_TIMEOUT_MS).finally(() => this.#lookups.delete(installationId));
       this.#lookups.set(installationId, lookup);
     }
     return lookup;
@@ -54,4 +60,12 @@ export class BotTokens {
       throw error;
     }
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the bot token lookup took over ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -30,7 +30,13 @@ export async function sendOutboxRow(deps: SendDeps, row: OutboxMessage, slackCha
 
 async function withToken(deps: SendDeps, installationId: string, call: Call): Promise<SendResult> {
   for (let attempt = 0; ; attempt++) {
-    const token = await deps.tokens.tokenFor(installationId);
+    let token: string | null;
+    try {
+      token = await deps.tokens.tokenFor(installationId);
+    } catch {
+      // The installation could not be read, or its token not refreshed (Slack down): try again later.
+      return { ok: false, outcome: { kind: 'transient', reason: 'token_unavailable' } };
+    }
     if (token === null) return { ok: false, outcome: { kind: 'installation_gone', reason: 'not_installed' } };
     try {
       return await call(token);

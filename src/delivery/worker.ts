@@ -44,6 +44,8 @@ export class DeliveryWorker {
   readonly #options: WorkerOptions;
   readonly #now: () => Date;
   readonly #sending = new Set<Promise<void>>();
+  /** Channels this process is sending to now. Claiming one again only renews its lease. */
+  readonly #busyChannels = new Set<string>();
   #running: Promise<void> | null = null;
   #stopping = false;
   #wake: (() => void) | null = null;
@@ -109,9 +111,12 @@ export class DeliveryWorker {
     const free = this.#options.concurrency - this.#sending.size;
     const channels = await claimChannels(this.deps.database, this.owner, this.#now(), this.#options.leaseMs, free);
     for (const channelRowId of channels) {
+      if (this.#busyChannels.has(channelRowId)) continue; // a slow call: its lease was just renewed
+      this.#busyChannels.add(channelRowId);
       const sending = this.#sendNext(channelRowId)
         .catch((error: unknown) => this.deps.log.error({ err: (error as Error).message, channelRowId }, 'delivery to a channel failed unexpectedly; it is retried when its lease expires'))
         .finally(() => {
+          this.#busyChannels.delete(channelRowId);
           this.#sending.delete(sending);
           this.wake();
         });

@@ -56,10 +56,10 @@ describe('routeAlert', () => {
     assert.equal(routeAlert(disk, [c], [], now)[0], c);
   });
 
-  it('skips broken channels for firing and resolved alerts alike', () => {
+  it('keeps firing alerts from broken channels, but lets resolved ones through to turn their message green after the repair', () => {
     const channels = [channel('broken', { brokenAt: at(-HOUR) }), channel('ok')];
     assert.deepEqual(ids(routeAlert(disk, channels, [], now)), ['ok']);
-    assert.deepEqual(ids(routeAlert({ ...disk, status: 'resolved' }, channels, [], now)), ['ok']);
+    assert.deepEqual(ids(routeAlert({ ...disk, status: 'resolved' }, channels, [], now)), ['broken', 'ok']);
   });
 
   it('holds firing alerts back from a channel muted until later, not from one whose mute ended', () => {
