@@ -84,7 +84,7 @@ async function applyChanges(tx: Tx, changes: GroupChange[], now: Date): Promise<
   const openByKey = new Map(open.map((group) => [changeKey(group.channelRowId, group.groupKey), group]));
 
   const newGroups: Prisma.AlertGroupCreateManyInput[] = [];
-  const touched: { groupId: string; change: GroupChange }[] = [];
+  const touched: { groupId: string; change: GroupChange; isNew: boolean }[] = [];
   for (const change of changes) {
     const existing = openByKey.get(changeKey(change.channel.id, change.identity.key));
     if (existing) {
@@ -94,7 +94,7 @@ async function applyChanges(tx: Tx, changes: GroupChange[], now: Date): Promise<
         where: { id: existing.id },
         data: { nextEvaluationAt: new Date(next), externalUrl: change.externalUrl ?? existing.externalUrl, tokenId: change.tokenId ?? existing.tokenId },
       });
-      touched.push({ groupId: existing.id, change });
+      touched.push({ groupId: existing.id, change, isNew: false });
       continue;
     }
     // A group opens with a firing alert; resolved alerts alone have no message to turn green.
@@ -114,20 +114,22 @@ async function applyChanges(tx: Tx, changes: GroupChange[], now: Date): Promise<
       tokenId: change.tokenId,
       createdAt: now,
     });
-    touched.push({ groupId: id, change });
+    touched.push({ groupId: id, change, isNew: true });
   }
   if (newGroups.length > 0) await tx.alertGroup.createMany({ data: newGroups });
   await writeGroupAlerts(tx, touched, now);
 }
 
 /** Each alert's latest state replaces its earlier one; when it was first received is kept. */
-async function writeGroupAlerts(tx: Tx, touched: { groupId: string; change: GroupChange }[], now: Date): Promise<void> {
-  const known = await inChunks(touched, (chunk) =>
-    tx.groupAlert.findMany({
-      where: { groupId: { in: chunk.map(({ groupId }) => groupId) } },
-      select: { groupId: true, fingerprint: true, receivedAt: true },
-    }),
-  );
+async function writeGroupAlerts(tx: Tx, touched: { groupId: string; change: GroupChange; isNew: boolean }[], now: Date): Promise<void> {
+  // Only this batch's fingerprints of groups that existed: a storm's group may hold thousands.
+  const known: { groupId: string; fingerprint: string; receivedAt: Date }[] = [];
+  for (const { groupId, change } of touched.filter((t) => !t.isNew)) {
+    const rows = await inChunks([...change.alerts.keys()], (fingerprints) =>
+      tx.groupAlert.findMany({ where: { groupId, fingerprint: { in: fingerprints } }, select: { groupId: true, fingerprint: true, receivedAt: true } }),
+    );
+    for (const row of rows) known.push(row);
+  }
   const firstReceived = new Map(known.map((row) => [`${row.groupId}\n${row.fingerprint}`, row.receivedAt]));
   const rows: Prisma.GroupAlertCreateManyInput[] = [];
   for (const { groupId, change } of touched) {
