@@ -11,8 +11,14 @@ export const sqliteTime = (date: Date): string => date.toISOString().replace('Z'
 
 const quoted = (name: string) => `"${name}"`;
 
+/** How long a commit keeps trying to get SQLite's write lock before the batch fails (503, retry). */
+const LOCK_WAIT_MS = 10_000;
+
 export function sqliteAcceptStore(path: string): AcceptStore {
-  const db = new BetterSqlite3(path, { timeout: 10_000 });
+  // No busy timeout: better-sqlite3 would wait for the lock with the whole thread blocked, and the
+  // lock may be held by Herald's own Prisma connection, whose transaction needs this thread to
+  // finish. Waiting is done below, between event-loop turns.
+  const db = new BetterSqlite3(path, { timeout: 0 });
   db.pragma('journal_mode = WAL');
   const findDigest = db.prepare<[string, string], { lastSeenAt: string }>('SELECT "lastSeenAt" FROM "PayloadDigest" WHERE "installationId" = ? AND "digest" = ?');
   const upsertDigest = db.prepare<[string, string, string]>(
@@ -41,7 +47,17 @@ export function sqliteAcceptStore(path: string): AcceptStore {
 
   return {
     // Synchronous under the hood: the driver blocks for the commit, which is the fsync the sender waits for anyway.
-    commit: async (batch, now, repeatWindowMs) => commit.immediate(batch, now, repeatWindowMs),
+    async commit(batch, now, repeatWindowMs) {
+      const giveUpAt = Date.now() + LOCK_WAIT_MS;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return commit.immediate(batch, now, repeatWindowMs);
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= giveUpAt) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(20, 1 + attempt)));
+        }
+      }
+    },
     close: async () => void db.close(),
   };
 }
