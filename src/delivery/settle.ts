@@ -37,8 +37,10 @@ export async function settleDelivery(database: Database, row: OutboxMessage, res
 
   if (result.ok) {
     await database.prisma.$transaction(async (tx) => {
-      if (result.group) await recordShown(tx, result.group, now);
+      // The row goes first: recordShown queues one more update only when none is waiting, and
+      // this row, still in the table, would count as waiting.
       await tx.outboxMessage.deleteMany({ where: { id: row.id } });
+      if (result.group) await recordShown(tx, result.group, now);
       await tx.channel.updateMany({ where: { id: row.channelRowId }, data: { ...release, nextSendAt: paced, lastDeliveryAt: now, lastError: null } });
     }, DELIVERY_TRANSACTION);
     return { fate: 'sent' };
