@@ -38,6 +38,13 @@ export interface WorkerDeps {
 }
 
 const SWEEP_EVERY_MS = 60_000;
+/** Planning rounds per tick: a backlog is filed a few batches at a time, with sends in between. */
+const PLAN_ROUNDS_PER_TICK = 5;
+/**
+ * Ticks are at least this far apart, however often ingest wakes the worker: under a flood of
+ * requests, planning then takes its share of the thread in batches instead of after every commit.
+ */
+const MIN_TICK_MS = 50;
 
 export class DeliveryWorker {
   readonly owner = randomUUID();
@@ -82,22 +89,32 @@ export class DeliveryWorker {
   async #loop(): Promise<void> {
     while (!this.#stopping) {
       this.#woken = false;
+      const started = Date.now();
       try {
-        await this.#tick();
+        if (await this.#tick()) this.#woken = true; // a backlog is left: no poll wait
       } catch (error) {
         // The database is away (restarting, unreachable): try again at the next poll; nothing is lost,
         // since every step is a transaction that either happened or will be done again.
         this.deps.log.warn({ err: (error as Error).message }, 'delivery could not reach the database; retrying');
       }
-      if (!this.#woken && !this.#stopping) await this.#sleep(this.#options.pollMs);
+      if (this.#stopping) break;
+      if (this.#woken) {
+        const rest = MIN_TICK_MS - (Date.now() - started);
+        if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest)); // not cut short by wakes
+      } else {
+        await this.#sleep(this.#options.pollMs);
+      }
     }
   }
 
-  async #tick(): Promise<void> {
+  /** One round of planning and claiming; true when planning left a backlog for the next tick. */
+  async #tick(): Promise<boolean> {
     const now = this.#now();
-    for (let rounds = 0; rounds < 50 && !this.#stopping; rounds++) {
+    let backlog = false;
+    for (let round = 0; round < PLAN_ROUNDS_PER_TICK && !this.#stopping; round++) {
       const plan = await planDeliveries(this.deps.database, this.#now());
-      if (!plan?.more) break;
+      backlog = plan?.more ?? false;
+      if (!backlog) break;
     }
     if (now.getTime() - this.#lastSweep >= SWEEP_EVERY_MS) {
       this.#lastSweep = now.getTime();
@@ -107,7 +124,12 @@ export class DeliveryWorker {
         this.deps.log.warn({ expired }, 'Slack calls passed their deadline undelivered (broken channels?) and were dead-lettered');
       }
     }
-    if (this.#stopping) return;
+    if (this.#stopping) return false;
+    await this.#claimAndSend();
+    return backlog;
+  }
+
+  async #claimAndSend(): Promise<void> {
     const free = this.#options.concurrency - this.#sending.size;
     const channels = await claimChannels(this.deps.database, this.owner, this.#now(), this.#options.leaseMs, free);
     for (const channelRowId of channels) {
