@@ -16,6 +16,19 @@ import { BOT_SCOPES } from './scopes.js';
 
 export const EVENTS_PATH = '/slack/events';
 
+/**
+ * Bolt answers 500 when its own routing trips over a signed but malformed body (`{"event":null}`,
+ * block_actions without a user: found by fuzzing). Listener errors go to app.error instead, so what
+ * reaches this handler is a request Bolt could not make sense of: 400, as for any bad input.
+ */
+const answerMalformedEvent: NonNullable<ConstructorParameters<typeof ExpressReceiver>[0]['processEventErrorHandler']> = async ({ error, response }) => {
+  if (response.headersSent) return false;
+  const unauthorized = (error as { code?: string }).code === 'slack_bolt_authorization_error'; // no installation for it
+  response.writeHead(unauthorized ? 401 : 400);
+  response.end();
+  return true;
+};
+
 export interface SlackSide {
   app: App;
   receiver: ExpressReceiver;
@@ -51,6 +64,7 @@ export function createSlackApp(deps: {
     installationStore: store,
     endpoints: EVENTS_PATH,
     logger,
+    processEventErrorHandler: answerMalformedEvent,
     installerOptions: {
       directInstall: true, // GET /slack/install redirects straight to Slack; the landing page has the button
       redirectUriPath: '/slack/oauth_redirect',

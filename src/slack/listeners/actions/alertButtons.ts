@@ -22,7 +22,7 @@ export function registerAlertButtons(app: App, deps: ListenerDeps): void {
         await respond({ response_type: 'ephemeral', replace_original: false, text: ':no_entry: Only members of the workspace Herald is installed in can act on its alerts.' });
         return;
       }
-      const value = action.type === 'static_select' ? action.selected_option.value : action.value;
+      const value = action.type === 'static_select' ? action.selected_option?.value : action.value;
       const pressed = decodeActionValue(action.action_id, value);
       if (!pressed) return; // not a value Herald wrote: nothing to do
       const text = await perform(deps, { installationId, userId: body.user.id }, pressed);

@@ -47,7 +47,7 @@ export function registerHomeActions(app: App, deps: SetupDeps): void {
       await ack();
       const actor = { installationId: installationOf(context), userId: body.user.id };
       const role = await deps.access.roleOf(actor.installationId, actor.userId, slackAdminLookup(client));
-      const notice = roleAllows(role, 'configure') ? await handle(deps, client, actor, action.value ?? '') : REFUSED;
+      const notice = roleAllows(role, 'configure') ? await handle(deps, client, actor, typeof action.value === 'string' ? action.value : '') : REFUSED;
       await publishHome(deps, client, actor, notice);
     });
   }

@@ -24,8 +24,9 @@ export function registerHeraldCommand(app: App, deps: SetupDeps): void {
       now: new Date(),
       role: () => (role ??= deps.access.roleOf(actor.installationId, actor.userId, slackAdminLookup(client))),
     };
-    const answer = await dispatch(ctx, command.text, SUBCOMMANDS).catch((error: unknown) => {
-      deps.log.error({ err: (error as Error).message, installation: actor.installationId, subcommand: command.text.split(' ')[0] }, '/herald failed');
+    const text = typeof command.text === 'string' ? command.text : ''; // signed, yet not always well-formed
+    const answer = await dispatch(ctx, text, SUBCOMMANDS).catch((error: unknown) => {
+      deps.log.error({ err: (error as Error).message, installation: actor.installationId, subcommand: text.split(' ')[0] }, '/herald failed');
       return FAILED;
     });
     await respond({ response_type: 'ephemeral', ...answer });

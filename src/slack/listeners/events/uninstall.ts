@@ -30,6 +30,6 @@ export function registerUninstall(app: App, deps: { store: PrismaInstallationSto
 
   app.event('tokens_revoked', async ({ body, event }) => {
     // Herald holds only a bot token (it asks for no user scopes), so only a revoked bot token matters.
-    if ((event.tokens.bot ?? []).length > 0) await deactivate(body as Envelope, 'tokens_revoked');
+    if ((event.tokens?.bot ?? []).length > 0) await deactivate(body as Envelope, 'tokens_revoked');
   });
 }
