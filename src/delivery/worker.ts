@@ -136,7 +136,10 @@ export class DeliveryWorker {
       if (this.#busyChannels.has(channelRowId)) continue; // a slow call: its lease was just renewed
       this.#busyChannels.add(channelRowId);
       const sending = this.#sendNext(channelRowId)
-        .catch((error: unknown) => this.deps.log.error({ err: (error as Error).message, channelRowId }, 'delivery to a channel failed unexpectedly; it is retried when its lease expires'))
+        .catch(async (error: unknown) => {
+          this.deps.log.error({ err: (error as Error).message, channelRowId }, 'delivery to a channel failed unexpectedly (database away?); it is retried');
+          await this.#release(channelRowId).catch(() => undefined); // else the lease expires by itself
+        })
         .finally(() => {
           this.#busyChannels.delete(channelRowId);
           this.#sending.delete(sending);
@@ -150,14 +153,15 @@ export class DeliveryWorker {
   async #sendNext(channelRowId: string): Promise<void> {
     const { database } = this.deps;
     const row = await database.prisma.outboxMessage.findFirst({ where: { channelRowId, deadAt: null }, orderBy: { id: 'asc' }, include: { channel: true } });
-    if (!row) {
-      await database.prisma.channel.updateMany({ where: { id: channelRowId, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
-      return;
-    }
+    if (!row) return this.#release(channelRowId);
     const result = await sendOutboxRow({ db: database.prisma, slack: this.deps.slack, tokens: this.deps.tokens }, row, row.channel.channelId);
     const now = this.#now();
     const settlement = await settleDelivery(database, row, result, now, { paceMs: this.#options.paceMs, deadlineMs: this.#options.deadlineMs, deactivate: this.deps.deactivate });
     this.#record(row, settlement, now);
+  }
+
+  async #release(channelRowId: string): Promise<void> {
+    await this.deps.database.prisma.channel.updateMany({ where: { id: channelRowId, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
   }
 
   #record(row: OutboxMessage, settlement: Settlement, now: Date): void {

@@ -23,6 +23,10 @@ export function postgresAcceptStore(pool: pg.Pool): AcceptStore {
     async commit(batch, now, repeatWindowMs) {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A checked-out client has no listener of the pool's: a server that dies mid-transaction
+      // would make it emit an unhandled 'error' and take the process down.
+      const onError = (error: Error) => (broken = error);
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const known = await client.query<{ installationId: string; digest: string; lastSeenAt: Date }>(
@@ -53,6 +57,7 @@ export function postgresAcceptStore(pool: pg.Pool): AcceptStore {
         await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },
