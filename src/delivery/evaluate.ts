@@ -10,12 +10,12 @@ import type { AlertGroup, Channel, GroupAlert, Installation } from '../db/databa
 import { renderRepeatReply, renderResolvedReply } from '../render/index.js';
 import { needsNotification, type CurrentAlerts, type LastNotification } from './grouping.js';
 import { effectiveGrouping } from './groupingSettings.js';
-import { groupView } from './groupView.js';
+import { loadGroupView } from './groupView.js';
 import { enqueue, queueMessageSync } from './outbox.js';
 import type { Tx } from './transaction.js';
 
 type DueGroup = AlertGroup & { channel: Channel; installation: Installation };
-type AlertState = Pick<GroupAlert, 'fingerprint' | 'status' | 'receivedAt' | 'alert'>;
+type AlertState = Pick<GroupAlert, 'fingerprint' | 'status' | 'receivedAt'>;
 
 /** Evaluates up to `limit` due groups; returns how many it looked at. */
 export async function evaluateDueGroups(tx: Tx, now: Date, limit: number): Promise<number> {
@@ -28,7 +28,8 @@ export async function evaluateDueGroups(tx: Tx, now: Date, limit: number): Promi
   for (const group of groups) {
     const alerts = await tx.groupAlert.findMany({
       where: { groupId: group.id },
-      select: { fingerprint: true, status: true, receivedAt: true, alert: true },
+      // Not the alerts' JSON: a storm's group holds thousands, and only a reply needs them.
+      select: { fingerprint: true, status: true, receivedAt: true },
     });
     await evaluateGroup(tx, group, alerts, now);
   }
@@ -80,7 +81,7 @@ async function evaluateGroup(tx: Tx, group: DueGroup, alerts: AlertState[], now:
   });
   if (!updated) return;
   if (isReminder) {
-    const reply = renderRepeatReply(groupView(group, alerts.map((a) => a.alert)), group.firstAlertAt, now);
+    const reply = renderRepeatReply(await loadGroupView(tx, group), group.firstAlertAt, now);
     await enqueue(tx, [{ installationId: group.installationId, channelRowId: group.channelRowId, kind: 'reply', groupId: group.id, message: { ...reply, broadcast: true } }], now);
     return;
   }
@@ -101,7 +102,7 @@ async function closeResolved(tx: Tx, group: DueGroup, alerts: AlertState[], wasT
   });
   if (!updated || !wasTold) return;
   await queueMessageSync(tx, updated, now);
-  const reply = renderResolvedReply(groupView(updated, alerts.map((a) => a.alert)), group.firstAlertAt, now);
+  const reply = renderResolvedReply(await loadGroupView(tx, updated), group.firstAlertAt, now);
   await enqueue(tx, [{ installationId: group.installationId, channelRowId: group.channelRowId, kind: 'reply', groupId: group.id, message: reply }], now);
 }
 

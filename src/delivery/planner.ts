@@ -18,7 +18,14 @@ export interface PlanLimits {
   groups: number;
 }
 
-export const DEFAULT_PLAN_LIMITS: PlanLimits = { alerts: 2000, groups: 200 };
+/**
+ * SQLite has one writer: a long planning transaction would hold off ingest's commits, so SQLite
+ * plans in smaller transactions. PostgreSQL's row locks let ingest commit beside a large one.
+ */
+export const DEFAULT_PLAN_LIMITS: Record<Database['provider'], PlanLimits> = {
+  sqlite: { alerts: 250, groups: 50 },
+  postgresql: { alerts: 2000, groups: 200 },
+};
 
 export interface PlanResult {
   filed: number;
@@ -28,7 +35,7 @@ export interface PlanResult {
 }
 
 /** Plans once; null when another process is planning right now. */
-export async function planDeliveries(database: Database, now: Date, limits: PlanLimits = DEFAULT_PLAN_LIMITS): Promise<PlanResult | null> {
+export async function planDeliveries(database: Database, now: Date, limits: PlanLimits = DEFAULT_PLAN_LIMITS[database.provider]): Promise<PlanResult | null> {
   return database.prisma.$transaction(async (tx) => {
     if (database.provider === 'postgresql') {
       const [lock] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${PLANNER_LOCK}, hashtext(current_schema())) AS locked`);
