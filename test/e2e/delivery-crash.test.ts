@@ -12,7 +12,7 @@ import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.js';
 import { freePort, heraldEnv, startEmulator } from '../helpers/herald.js';
 import { createToken, eventually, postAlerts } from '../helpers/ingest.js';
 import { installWorkspace } from '../helpers/install.js';
-import type { HeraldProcess } from '../helpers/process.js';
+import { spawnHerald, type HeraldProcess } from '../helpers/process.js';
 import {
   STORM_CHANNELS,
   isParentPost,
@@ -22,7 +22,6 @@ import {
   parentMessages,
   prepareStormChannels,
   settled,
-  spawnPatiently,
   stormGroups,
   stormPayload,
   type StormGroup,
@@ -53,7 +52,7 @@ for (const kind of testDatabaseKinds()) {
       const wanted = new Set(groups.flatMap((group) => group.channels.map((channel) => `${channel} ${group.title}`)));
       const parentPosts = () => emulator.calls.filter(isParentPost).length;
       const outputs: string[] = [];
-      let herald: HeraldProcess = await spawnPatiently(env, url);
+      let herald: HeraldProcess = await spawnHerald(env, url);
       let observer: Database | null = null;
       const restart = async (db: Database): Promise<void> => {
         outputs.push(herald.output());
@@ -61,7 +60,7 @@ for (const kind of testDatabaseKinds()) {
         // child process). End them as their expiry would, so the test need not wait a minute.
         const { count } = await db.prisma.channel.updateMany({ where: { leaseOwner: { not: null }, leaseUntil: { gt: new Date() } }, data: { leaseUntil: new Date() } });
         t.diagnostic(`leases left behind by the killed process: ${count}`);
-        herald = await spawnPatiently(env, url);
+        herald = await spawnHerald(env, url);
       };
       try {
         await installWorkspace(url, emulator);

@@ -10,7 +10,7 @@ import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.js';
 import { freePort, heraldEnv, startEmulator } from '../helpers/herald.js';
 import { createToken, eventually, postAlerts } from '../helpers/ingest.js';
 import { installWorkspace } from '../helpers/install.js';
-import type { HeraldProcess } from '../helpers/process.js';
+import { spawnHerald, type HeraldProcess } from '../helpers/process.js';
 import {
   STORM_CHANNELS,
   counterValue,
@@ -20,7 +20,6 @@ import {
   parentMessages,
   prepareStormChannels,
   settled,
-  spawnPatiently,
   stormGroups,
   stormPayload,
   type StormGroup,
@@ -54,7 +53,7 @@ describe('two Herald processes on one PostgreSQL database', { skip: postgres ? f
     for (let i = 0; i < 2; i++) {
       const env = heraldEnv({ port: await freePort(), databaseUrl: database.url, emulator });
       const url = env.PUBLIC_URL as string;
-      heralds.push(await spawnPatiently(env, url));
+      heralds.push(await spawnHerald(env, url));
       urls.push(url);
     }
     await installWorkspace(urls[0] as string, emulator);

@@ -11,7 +11,11 @@ export interface HeraldProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function spawnHerald(env: Record<string, string>, url: string): Promise<HeraldProcess> {
+/**
+ * Starts `src/main.ts` as its own process and waits until /readyz answers. A restart on a loaded
+ * 2-core machine can take over 10 s (tsx compiles on start), hence the generous default.
+ */
+export async function spawnHerald(env: Record<string, string>, url: string, readyWithinMs = 60_000): Promise<HeraldProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -25,12 +29,13 @@ export async function spawnHerald(env: Record<string, string>, url: string): Pro
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
   };
-  for (let i = 0; i < 200; i++) {
+  const deadline = Date.now() + readyWithinMs;
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Herald exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.ok, () => false);
     if (ready) return { child, output: () => output, stop };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await stop('SIGKILL');
-  throw new Error(`Herald did not become ready:\n${output}`);
+  throw new Error(`Herald did not become ready within ${readyWithinMs} ms:\n${output}`);
 }

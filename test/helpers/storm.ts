@@ -1,18 +1,12 @@
 // Helpers for the delivery tests that run Herald as child processes (crash, two processes): a
 // storm of alert groups spread over several channels by filters, the database seen from the test
 // process, and the emulator's messages counted per channel and group.
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Database, Db } from '../../src/db/database.js';
 import { openDatabase } from '../../src/db/database.js';
 import { silentLogger } from '../../src/log.js';
 import type { PostedMessage, RecordedCall, SlackEmulator } from '../emulator/index.js';
 import { fastGrouping } from './alerts.js';
 import { WORKSPACE } from './ingest.js';
-import type { HeraldProcess } from './process.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The channel the install picked (its incoming webhook), then the ones the tests add. */
 export const STORM_CHANNELS = ['C0ALERTS', 'C0A', 'C0B', 'C0C', 'C0D', 'C0E'] as const;
@@ -174,35 +168,6 @@ export function onEmulatorCall(emulator: SlackEmulator, listener: (call: Recorde
   };
 }
 
-/**
- * spawnHerald (same command, same environment handling, same stop) with a longer wait for /readyz:
- * on a loaded machine tsx's start-up alone can exceed spawnHerald's 10 s, and a process given up on
- * is killed, which a crash test would count as one more kill.
- */
-export async function spawnPatiently(env: Record<string, string>, url: string, readyWithinMs = 60_000): Promise<HeraldProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    return exited;
-  };
-  const deadline = Date.now() + readyWithinMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Herald exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.ok, () => false);
-    if (ready) return { child, output: () => output, stop };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  await stop('SIGKILL');
-  throw new Error(`Herald did not become ready within ${readyWithinMs} ms:\n${output}`);
-}
 
 /** The value of a Prometheus counter in a /metrics exposition (summing its series when `labels` is left out). */
 export async function counterValue(heraldUrl: string, name: string, labels?: string): Promise<number> {
