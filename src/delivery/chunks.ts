@@ -1,4 +1,4 @@
-// Long IN (…) lists are split: SQLite allows at most 32,766 bound parameters in one statement.
+// Long IN (…) lists are split: Prisma refused more than 999 values in one SQLite statement (seen in the bench).
 export const CHUNK_SIZE = 500;
 
 export function chunks<T>(items: readonly T[], size = CHUNK_SIZE): T[][] {

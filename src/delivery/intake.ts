@@ -54,7 +54,7 @@ export async function fileIncomingAlerts(tx: Tx, rows: readonly IncomingAlert[],
   }
 
   await applyChanges(tx, [...changes.values()], now);
-  await tx.incomingAlert.updateMany({ where: { id: { in: rows.map((row) => row.id) } }, data: { processedAt: now } });
+  for (const ids of chunks(rows.map((row) => row.id))) await tx.incomingAlert.updateMany({ where: { id: { in: ids } }, data: { processedAt: now } });
   return { routed };
 }
 
