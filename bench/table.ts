@@ -85,7 +85,7 @@ function ingestSection(systems: IngestSystem[]): string {
     ),
     '',
     'Peak: as fast as the connections get answers. Half rows offer half of Herald · SQLite\'s peak request rate to every system (Herald · PostgreSQL: half of its own peak). ' +
-      'Ratio: alerts/s (peak rows, higher is better for Herald) or p99 (half rows, lower is better). CPU: the process and its children, during the row. ' +
+      'Ratio: alerts/s (peak rows, higher is better for Herald) or p99 (half rows, lower is better). CPU: the system process and its children during the row (not the PostgreSQL server). ' +
       'Unfiled: accepted alerts Herald had not yet filed into groups when the row ended.',
     '',
     `Counts (warm-ups included; a system may hold more than it answered 2xx for, since requests in flight when a row ends are still stored): ${checks.join('; ')}.`,
