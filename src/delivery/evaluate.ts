@@ -9,6 +9,7 @@
 import type { AlertGroup, Channel, GroupAlert, Installation } from '../db/database.js';
 import { renderRepeatReply, renderResolvedReply } from '../render/index.js';
 import { needsNotification, type CurrentAlerts, type LastNotification } from './grouping.js';
+import { inChunks } from './chunks.js';
 import { effectiveGrouping } from './groupingSettings.js';
 import { loadGroupView } from './groupView.js';
 import { enqueue, queueMessageSync } from './outbox.js';
@@ -25,14 +26,18 @@ export async function evaluateDueGroups(tx: Tx, now: Date, limit: number): Promi
     orderBy: { nextEvaluationAt: 'asc' },
     take: limit,
   });
-  for (const group of groups) {
-    const alerts = await tx.groupAlert.findMany({
-      where: { groupId: group.id },
-      // Not the alerts' JSON: a storm's group holds thousands, and only a reply needs them.
-      select: { fingerprint: true, status: true, receivedAt: true },
-    });
-    await evaluateGroup(tx, group, alerts, now);
+  // One query for every due group's alert states (not their JSON: a storm's group holds
+  // thousands, and only a reply needs them).
+  const states = await inChunks(groups.map((group) => group.id), (ids) =>
+    tx.groupAlert.findMany({ where: { groupId: { in: ids } }, select: { groupId: true, fingerprint: true, status: true, receivedAt: true } }),
+  );
+  const statesOf = new Map<string, AlertState[]>();
+  for (const state of states) {
+    const list = statesOf.get(state.groupId);
+    if (list) list.push(state);
+    else statesOf.set(state.groupId, [state]);
   }
+  for (const group of groups) await evaluateGroup(tx, group, statesOf.get(group.id) ?? [], now);
   return groups.length;
 }
 

@@ -5,6 +5,7 @@ import { formatMatcher } from '../alerts/matchers.js';
 import type { AlertGroup, Db } from '../db/database.js';
 import { renderResolvedReply } from '../render/index.js';
 import type { Actor } from '../setup/actor.js';
+import { recordAudit } from '../setup/audit.js';
 import { shortId } from '../setup/silences.js';
 import { groupView } from './groupView.js';
 import { enqueue, queueMessageSync } from './outbox.js';
@@ -37,7 +38,7 @@ async function changeGroup(db: Db, actor: Actor, groupId: string, action: 'alert
     const updated = await tx.alertGroup.findUniqueOrThrow({ where: { id: group.id } });
     await queueMessageSync(tx, updated, now);
     await after?.(tx, updated);
-    await tx.auditEntry.create({ data: { installationId: actor.installationId, actorId: actor.userId, action, detail: `${audit} (group ${shortId(group.id)})` } });
+    await recordAudit(tx, actor, action, `${audit} (group ${shortId(group.id)})`);
     return { ok: true, group: updated } as const;
   }, DELIVERY_TRANSACTION);
 }

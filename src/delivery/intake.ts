@@ -36,6 +36,9 @@ export async function fileIncomingAlerts(tx: Tx, rows: readonly IncomingAlert[],
     tx.silence.findMany({ where: { installationId: { in: installationIds }, endsAt: { gt: now } } }),
   ]);
   const installationById = new Map(installations.map((installation) => [installation.id, installation]));
+  // Per workspace once, not per alert: a storm's batch is thousands of alerts of a few workspaces.
+  const channelsOf = byInstallation(channels);
+  const silencesOf = byInstallation(silences);
 
   const changes = new Map<string, GroupChange>();
   let routed = 0;
@@ -43,12 +46,7 @@ export async function fileIncomingAlerts(tx: Tx, rows: readonly IncomingAlert[],
     const installation = installationById.get(row.installationId);
     if (!installation) continue; // uninstalled since it was accepted: nobody to tell
     const alert = alertFromIncoming(row);
-    const targets = routeAlert(
-      alert,
-      channels.filter((channel) => channel.installationId === row.installationId),
-      silences.filter((silence) => silence.installationId === row.installationId),
-      now,
-    );
+    const targets = routeAlert(alert, channelsOf.get(row.installationId) ?? [], silencesOf.get(row.installationId) ?? [], now);
     if (targets.length > 0) routed += 1;
     for (const channel of targets) collect(changes, installation, channel, alert, row);
   }
@@ -56,6 +54,16 @@ export async function fileIncomingAlerts(tx: Tx, rows: readonly IncomingAlert[],
   await applyChanges(tx, [...changes.values()], now);
   for (const ids of chunks(rows.map((row) => row.id))) await tx.incomingAlert.updateMany({ where: { id: { in: ids } }, data: { processedAt: now } });
   return { routed };
+}
+
+function byInstallation<T extends { installationId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = map.get(row.installationId);
+    if (list) list.push(row);
+    else map.set(row.installationId, [row]);
+  }
+  return map;
 }
 
 function collect(changes: Map<string, GroupChange>, installation: Installation, channel: Channel, alert: Alert, row: IncomingAlert): void {

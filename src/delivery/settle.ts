@@ -7,7 +7,7 @@
 //   channel broken  → the channel is marked broken; its rows wait for a person to fix it
 //   installation    → deactivated, secrets erased, its rows dead
 //   anything else   → the row is dead, with Slack's reason
-import type { Database, OutboxMessage } from '../db/database.js';
+import type { Database, OutboxMessage, Prisma } from '../db/database.js';
 import { backoffMs } from './backoff.js';
 import { queueMessageSync } from './outbox.js';
 import type { SendResult } from './sender.js';
@@ -51,18 +51,12 @@ export async function settleDelivery(database: Database, row: OutboxMessage, res
   switch (outcome.kind) {
     case 'rate_limited': {
       const until = new Date(now.getTime() + Math.max(outcome.retryAfterMs, options.paceMs));
-      await db.$transaction([
-        db.outboxMessage.updateMany({ where: { id: row.id }, data: { attempts: { increment: 1 }, lastError: 'ratelimited' } }),
-        db.channel.updateMany({ where: { id: row.channelRowId }, data: { ...release, nextSendAt: until } }),
-      ]);
+      await tryAgainLater(database, row, { lastError: 'ratelimited' }, { nextSendAt: until });
       return { fate: 'retry', reason: 'ratelimited', rateLimited: true };
     }
     case 'too_large':
       if (!row.compact) {
-        await db.$transaction([
-          db.outboxMessage.updateMany({ where: { id: row.id }, data: { attempts: { increment: 1 }, lastError: outcome.reason, compact: true } }),
-          db.channel.updateMany({ where: { id: row.channelRowId }, data: { ...release, nextSendAt: paced } }),
-        ]);
+        await tryAgainLater(database, row, { lastError: outcome.reason, compact: true }, { nextSendAt: paced });
         return { fate: 'retry', reason: outcome.reason, rateLimited: false };
       }
       return deadLetter(database, row, outcome.reason, now, paced);
@@ -71,10 +65,7 @@ export async function settleDelivery(database: Database, row: OutboxMessage, res
     case 'message_gone': {
       if (now.getTime() - row.createdAt.getTime() >= options.deadlineMs) return deadLetter(database, row, `deadline_passed: ${outcome.reason}`, now, paced);
       const wait = backoffMs(row.attempts + 1, options.random);
-      await db.$transaction([
-        db.outboxMessage.updateMany({ where: { id: row.id }, data: { attempts: { increment: 1 }, lastError: outcome.reason } }),
-        db.channel.updateMany({ where: { id: row.channelRowId }, data: { ...release, nextSendAt: new Date(now.getTime() + wait), lastError: outcome.reason } }),
-      ]);
+      await tryAgainLater(database, row, { lastError: outcome.reason }, { nextSendAt: new Date(now.getTime() + wait), lastError: outcome.reason });
       return { fate: 'retry', reason: outcome.reason, rateLimited: false };
     }
     case 'channel_broken':
@@ -104,12 +95,22 @@ async function recordShown(tx: Tx, shown: { id: string; postedTs?: string; shown
 }
 
 async function deadLetter(database: Database, row: OutboxMessage, reason: string, now: Date, paced: Date): Promise<Settlement> {
+  await tryAgainLater(database, row, { deadAt: now, deadReason: reason }, { nextSendAt: paced, lastError: reason });
+  return { fate: 'dead', reason };
+}
+
+/** One more attempt counted on the row (or its death recorded), and the channel released until `channel.nextSendAt`. */
+async function tryAgainLater(
+  database: Database,
+  row: OutboxMessage,
+  rowData: Prisma.OutboxMessageUpdateManyMutationInput,
+  channel: { nextSendAt: Date; lastError?: string },
+): Promise<void> {
   const db = database.prisma;
   await db.$transaction([
-    db.outboxMessage.updateMany({ where: { id: row.id }, data: { deadAt: now, deadReason: reason, attempts: { increment: 1 } } }),
-    db.channel.updateMany({ where: { id: row.channelRowId }, data: { leaseOwner: null, leaseUntil: null, nextSendAt: paced, lastError: reason } }),
+    db.outboxMessage.updateMany({ where: { id: row.id }, data: { ...rowData, attempts: { increment: 1 } } }),
+    db.channel.updateMany({ where: { id: row.channelRowId }, data: { leaseOwner: null, leaseUntil: null, ...channel } }),
   ]);
-  return { fate: 'dead', reason };
 }
 
 /** Rows past their deadline on a channel nobody can deliver to (broken, or never claimed) die here. */

@@ -23,7 +23,8 @@ export type AuditAction =
 
 export const AUDIT_PAGE = 20;
 
-export async function recordAudit(db: Db, actor: Actor, action: AuditAction, detail: string): Promise<void> {
+/** Inside a transaction too: pass its client, so the entry commits (or not) with the change. */
+export async function recordAudit(db: Pick<Db, 'auditEntry'>, actor: Actor, action: AuditAction, detail: string): Promise<void> {
   await db.auditEntry.create({ data: { installationId: actor.installationId, actorId: actor.userId, action, detail } });
 }
 
