@@ -8,7 +8,7 @@ import type { Actor } from '../setup/actor.js';
 import { recordAudit } from '../setup/audit.js';
 import { shortId } from '../setup/silences.js';
 import { groupView } from './groupView.js';
-import { enqueue, queueMessageSync } from './outbox.js';
+import { enqueue, queueMessageSyncs } from './outbox.js';
 import { DELIVERY_TRANSACTION, type Tx } from './transaction.js';
 
 export type GroupActionResult =
@@ -36,7 +36,7 @@ async function changeGroup(db: Db, actor: Actor, groupId: string, action: 'alert
     const { count } = await tx.alertGroup.updateMany({ where: { id: group.id, status: 'firing' }, data: { ...data, version: { increment: 1 } } });
     if (count === 0) return { ok: false, reason: 'resolved' } as const;
     const updated = await tx.alertGroup.findUniqueOrThrow({ where: { id: group.id } });
-    await queueMessageSync(tx, updated, now);
+    await queueMessageSyncs(tx, [{ group: updated }], now);
     await after?.(tx, updated);
     await recordAudit(tx, actor, action, `${audit} (group ${shortId(group.id)})`);
     return { ok: true, group: updated } as const;

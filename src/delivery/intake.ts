@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '../alerts/alert.js';
 import type { Channel, IncomingAlert, Installation, Prisma } from '../db/database.js';
+import type { Provider } from '../db/provider.js';
+import { Statement, updateRows, type SqlValue } from './batchSql.js';
 import { chunks, inChunks } from './chunks.js';
 import { groupIdentity, type GroupIdentity } from './groupKey.js';
 import { nextEvaluationAt, type GroupTiming } from './grouping.js';
@@ -27,7 +29,7 @@ interface GroupChange {
 const changeKey = (channelRowId: string, groupKey: string) => `${channelRowId}\n${groupKey}`;
 
 /** Files `rows` (in the order received) into groups and marks them processed. Returns how many were routed anywhere. */
-export async function fileIncomingAlerts(tx: Tx, rows: readonly IncomingAlert[], now: Date): Promise<{ routed: number }> {
+export async function fileIncomingAlerts(tx: Tx, provider: Provider, rows: readonly IncomingAlert[], now: Date): Promise<{ routed: number }> {
   if (rows.length === 0) return { routed: 0 };
   const installationIds = [...new Set(rows.map((row) => row.installationId))];
   const [installations, channels, silences] = await Promise.all([
@@ -51,7 +53,7 @@ export async function fileIncomingAlerts(tx: Tx, rows: readonly IncomingAlert[],
     for (const channel of targets) collect(changes, installation, channel, alert, row);
   }
 
-  await applyChanges(tx, [...changes.values()], now);
+  await applyChanges(tx, provider, [...changes.values()], now);
   for (const ids of chunks(rows.map((row) => row.id))) await tx.incomingAlert.updateMany({ where: { id: { in: ids } }, data: { processedAt: now } });
   return { routed };
 }
@@ -82,7 +84,7 @@ function collect(changes: Map<string, GroupChange>, installation: Installation, 
   change.tokenId = row.tokenId ?? change.tokenId;
 }
 
-async function applyChanges(tx: Tx, changes: GroupChange[], now: Date): Promise<void> {
+async function applyChanges(tx: Tx, provider: Provider, changes: GroupChange[], now: Date): Promise<void> {
   if (changes.length === 0) return;
   const open = await inChunks(changes, (chunk) =>
     tx.alertGroup.findMany({
@@ -92,17 +94,15 @@ async function applyChanges(tx: Tx, changes: GroupChange[], now: Date): Promise<
   const openByKey = new Map(open.map((group) => [changeKey(group.channelRowId, group.groupKey), group]));
 
   const newGroups: Prisma.AlertGroupCreateManyInput[] = [];
-  const touched: { groupId: string; change: GroupChange; isNew: boolean }[] = [];
+  const touchedGroups: SqlValue[][] = [];
+  const touched: { groupId: string; change: GroupChange }[] = [];
   for (const change of changes) {
     const existing = openByKey.get(changeKey(change.channel.id, change.identity.key));
     if (existing) {
       const due = nextEvaluationAt({ firstAlertAt: existing.firstAlertAt.getTime(), lastEvaluatedAt: existing.lastEvaluatedAt?.getTime() ?? null }, change.timing);
       const next = existing.nextEvaluationAt === null ? due : Math.min(existing.nextEvaluationAt.getTime(), due);
-      await tx.alertGroup.update({
-        where: { id: existing.id },
-        data: { nextEvaluationAt: new Date(next), externalUrl: change.externalUrl ?? existing.externalUrl, tokenId: change.tokenId ?? existing.tokenId },
-      });
-      touched.push({ groupId: existing.id, change, isNew: false });
+      touchedGroups.push([existing.id, new Date(next), change.externalUrl ?? existing.externalUrl, change.tokenId ?? existing.tokenId, now]);
+      touched.push({ groupId: existing.id, change });
       continue;
     }
     // A group opens with a firing alert; resolved alerts alone have no message to turn green.
@@ -122,41 +122,42 @@ async function applyChanges(tx: Tx, changes: GroupChange[], now: Date): Promise<
       tokenId: change.tokenId,
       createdAt: now,
     });
-    touched.push({ groupId: id, change, isNew: true });
+    touched.push({ groupId: id, change });
   }
   if (newGroups.length > 0) await tx.alertGroup.createMany({ data: newGroups });
-  await writeGroupAlerts(tx, touched, now);
+  await updateRows(tx, provider, 'AlertGroup', {
+    columns: [
+      { name: 'id', type: 'text' },
+      { name: 'next', type: 'time' },
+      { name: 'url', type: 'text' },
+      { name: 'token', type: 'text' },
+      { name: 'now', type: 'time' },
+    ],
+    rows: touchedGroups,
+    set: ['"nextEvaluationAt" = v."next"', '"externalUrl" = v."url"', '"tokenId" = v."token"', '"updatedAt" = v."now"'],
+  });
+  await upsertGroupAlerts(tx, provider, touched, now);
 }
 
-/** Each alert's latest state replaces its earlier one; when it was first received is kept. */
-async function writeGroupAlerts(tx: Tx, touched: { groupId: string; change: GroupChange; isNew: boolean }[], now: Date): Promise<void> {
-  // Only this batch's fingerprints of groups that existed: a storm's group may hold thousands.
-  const known: { groupId: string; fingerprint: string; receivedAt: Date }[] = [];
-  for (const { groupId, change } of touched.filter((t) => !t.isNew)) {
-    const rows = await inChunks([...change.alerts.keys()], (fingerprints) =>
-      tx.groupAlert.findMany({ where: { groupId, fingerprint: { in: fingerprints } }, select: { groupId: true, fingerprint: true, receivedAt: true } }),
-    );
-    for (const row of rows) known.push(row);
-  }
-  const firstReceived = new Map(known.map((row) => [`${row.groupId}\n${row.fingerprint}`, row.receivedAt]));
-  const rows: Prisma.GroupAlertCreateManyInput[] = [];
+/**
+ * Each alert's latest state replaces its earlier one in its group, keeping when Herald first
+ * received it: one INSERT … ON CONFLICT per chunk, whatever the number of groups.
+ */
+async function upsertGroupAlerts(tx: Tx, provider: Provider, touched: { groupId: string; change: GroupChange }[], now: Date): Promise<void> {
+  const rows: SqlValue[][] = [];
   for (const { groupId, change } of touched) {
     for (const [fingerprint, { alert, receivedAt }] of change.alerts) {
-      rows.push({
-        groupId,
-        fingerprint,
-        status: alert.status,
-        severity: alert.severity,
-        alert: serializeAlert(alert),
-        receivedAt: firstReceived.get(`${groupId}\n${fingerprint}`) ?? receivedAt,
-        updatedAt: now,
-      });
+      rows.push([groupId, fingerprint, alert.status, alert.severity, serializeAlert(alert), receivedAt, now]);
     }
   }
-  const groupsWithKnown = new Set(known.map((row) => row.groupId));
-  for (const { groupId, change } of touched) {
-    if (!groupsWithKnown.has(groupId)) continue;
-    for (const fingerprints of chunks([...change.alerts.keys()])) await tx.groupAlert.deleteMany({ where: { groupId, fingerprint: { in: fingerprints } } });
+  for (const chunk of chunks(rows)) {
+    const statement = new Statement(provider);
+    const values = statement.values(chunk, ['text', 'text', 'text', 'text', 'text', 'time', 'time']);
+    await statement.run(
+      tx,
+      `INSERT INTO "GroupAlert" ("groupId", "fingerprint", "status", "severity", "alert", "receivedAt", "updatedAt") VALUES ${values}
+       ON CONFLICT ("groupId", "fingerprint") DO UPDATE SET
+         "status" = excluded."status", "severity" = excluded."severity", "alert" = excluded."alert", "updatedAt" = excluded."updatedAt"`,
+    );
   }
-  for (const chunk of chunks(rows)) await tx.groupAlert.createMany({ data: chunk });
 }

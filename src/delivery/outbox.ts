@@ -2,6 +2,7 @@
 // made the change calling for it. Rows of a channel are sent in id order by one sender at a time.
 import type { Prisma } from '../db/database.js';
 import type { SlackMessage } from '../render/index.js';
+import { inChunks } from './chunks.js';
 import type { Tx } from './transaction.js';
 
 export const OUTBOX_KINDS = ['post', 'update', 'reply', 'test'] as const;
@@ -36,19 +37,33 @@ export async function enqueue(tx: Tx, entries: readonly OutboxEntry[], now: Date
   await tx.outboxMessage.createMany({ data });
 }
 
+export interface SyncRequest {
+  group: { id: string; installationId: string; channelRowId: string; messageTs: string | null };
+  /** The oldest alert the sync brings news of, for the latency histogram. */
+  alertReceivedAt?: Date | null;
+}
+
 /**
- * Queues what brings the group's message up to date: a post when it has none yet, else an update;
- * nothing when a post or update is already waiting, since those render the group as it stands when
- * sent. Call it after bumping the group's version, which locks its row (see AlertGroup.version).
+ * Queues what brings each group's message up to date: a post when it has none yet, else an update;
+ * nothing for a group whose post or update is already waiting, since those render the group as it
+ * stands when sent. Call it after bumping the groups' versions, which locks their rows (see
+ * AlertGroup.version).
  */
-export async function queueMessageSync(
-  tx: Tx,
-  group: { id: string; installationId: string; channelRowId: string; messageTs: string | null },
-  now: Date,
-  alertReceivedAt: Date | null = null,
-): Promise<void> {
-  const waiting = await tx.outboxMessage.count({ where: { groupId: group.id, deadAt: null, kind: { in: ['post', 'update'] } } });
-  if (waiting > 0) return;
-  const kind = group.messageTs === null ? 'post' : 'update';
-  await enqueue(tx, [{ installationId: group.installationId, channelRowId: group.channelRowId, kind, groupId: group.id, alertReceivedAt }], now);
+export async function queueMessageSyncs(tx: Tx, requests: readonly SyncRequest[], now: Date): Promise<void> {
+  if (requests.length === 0) return;
+  const waiting = await inChunks(
+    requests.map((request) => request.group.id),
+    (ids) => tx.outboxMessage.findMany({ where: { groupId: { in: ids }, deadAt: null, kind: { in: ['post', 'update'] } }, select: { groupId: true } }),
+  );
+  const hasWaiting = new Set(waiting.map((row) => row.groupId));
+  const entries = requests
+    .filter(({ group }) => !hasWaiting.has(group.id))
+    .map(({ group, alertReceivedAt }): OutboxEntry => ({
+      installationId: group.installationId,
+      channelRowId: group.channelRowId,
+      kind: group.messageTs === null ? 'post' : 'update',
+      groupId: group.id,
+      alertReceivedAt: alertReceivedAt ?? null,
+    }));
+  await enqueue(tx, entries, now);
 }

@@ -42,8 +42,8 @@ export async function planDeliveries(database: Database, now: Date, limits: Plan
       if (!lock?.locked) return null;
     }
     const incoming = await tx.incomingAlert.findMany({ where: { processedAt: null }, orderBy: { receivedAt: 'asc' }, take: limits.alerts });
-    await fileIncomingAlerts(tx, incoming, now);
-    const evaluated = await evaluateDueGroups(tx, now, limits.groups);
+    await fileIncomingAlerts(tx, database.provider, incoming, now);
+    const evaluated = await evaluateDueGroups(tx, database.provider, now, limits.groups);
     return { filed: incoming.length, evaluated, more: incoming.length === limits.alerts || evaluated === limits.groups };
   }, DELIVERY_TRANSACTION);
 }

@@ -9,7 +9,7 @@
 //   anything else   → the row is dead, with Slack's reason
 import type { Database, OutboxMessage, Prisma } from '../db/database.js';
 import { backoffMs } from './backoff.js';
-import { queueMessageSync } from './outbox.js';
+import { queueMessageSyncs } from './outbox.js';
 import type { SendResult } from './sender.js';
 import { DELIVERY_TRANSACTION, type Tx } from './transaction.js';
 
@@ -91,7 +91,7 @@ async function recordShown(tx: Tx, shown: { id: string; postedTs?: string; shown
     where: { id: shown.id },
     data: { sentVersion: shown.shownVersion, ...(shown.postedTs ? { messageTs: shown.postedTs } : {}) },
   }).catch(() => null); // deleted with its channel meanwhile
-  if (group && group.version > shown.shownVersion) await queueMessageSync(tx, group, now);
+  if (group && group.version > shown.shownVersion) await queueMessageSyncs(tx, [{ group }], now);
 }
 
 async function deadLetter(database: Database, row: OutboxMessage, reason: string, now: Date, paced: Date): Promise<Settlement> {

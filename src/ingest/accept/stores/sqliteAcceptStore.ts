@@ -2,12 +2,11 @@
 // rest of Herald read meanwhile), statements prepared once, a whole batch in one IMMEDIATE
 // transaction, so each commit costs one WAL write and fsync however many payloads it holds.
 import BetterSqlite3 from 'better-sqlite3';
+import { sqliteTime } from '../../../db/sqliteTime.js';
 import { digestKey, planBatch, type Acceptance } from '../batchPlan.js';
 import { INCOMING_ALERT_COLUMNS, type IncomingAlertRow } from '../rows.js';
 import type { AcceptStore } from './acceptStore.js';
 
-/** How Prisma's SQLite adapter writes a DateTime (its default `iso8601` format), so Prisma reads ours back. */
-export const sqliteTime = (date: Date): string => date.toISOString().replace('Z', '+00:00');
 
 const quoted = (name: string) => `"${name}"`;
 
