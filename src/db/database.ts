@@ -12,6 +12,7 @@ import { PrismaClient as SqliteClient } from '../../generated/prisma/sqlite/inde
 import type { Logger } from '../log.js';
 import { migrate, type MigrationConnection } from './migrate.js';
 import { providerOf, type Provider } from './provider.js';
+import { postgresRunner, sqliteRunner, type SqlRunner } from './sql.js';
 
 /** The Prisma client type Herald's code is written against (both generated clients have it). */
 export type Db = SqliteClient;
@@ -24,6 +25,8 @@ export interface Database {
   provider: Provider;
   prisma: Db;
   driver: DriverHandle;
+  /** Transactions straight through the driver, for the delivery planner (see sql.ts). */
+  sql: SqlRunner;
   /** True when a trivial query succeeds (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -53,12 +56,17 @@ async function openSqlite(databaseUrl: string, log: Logger): Promise<Database> {
     raw.close();
   }
   const prisma = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: path, timeout: 10_000 }) });
+  const sql = sqliteRunner(path);
   return {
     provider: 'sqlite',
     prisma,
     driver: { provider: 'sqlite', path },
+    sql,
     ping: () => pingWith(prisma),
-    close: () => prisma.$disconnect(),
+    close: async () => {
+      await prisma.$disconnect();
+      await sql.close();
+    },
   };
 }
 
@@ -119,6 +127,7 @@ async function openPostgres(databaseUrl: string, log: Logger): Promise<Database>
     provider: 'postgresql',
     prisma,
     driver: { provider: 'postgresql', pool },
+    sql: postgresRunner(pool),
     ping: () => pingWith(prisma),
     close: async () => {
       await prisma.$disconnect();

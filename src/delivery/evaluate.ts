@@ -11,15 +11,13 @@
 // and written for the whole batch in one statement each (batchSql.ts). Reminders and resolves,
 // which render a thread reply from the group's alerts, are written group by group.
 import type { AlertGroup, Channel, GroupAlert, Installation } from '../db/database.js';
-import type { Provider } from '../db/provider.js';
+import { fromRow, Statement, type SqlTx, type SqlType, type SqlValue } from '../db/sql.js';
 import { renderRepeatReply, renderResolvedReply } from '../render/index.js';
-import { updateRows, type SqlValue } from './batchSql.js';
-import { inChunks } from './chunks.js';
+import { selectIn, updateRows } from './batchSql.js';
 import { needsNotification, type CurrentAlerts, type LastNotification } from './grouping.js';
 import { effectiveGrouping } from './groupingSettings.js';
-import { loadGroupView } from './groupView.js';
-import { enqueue, queueMessageSyncs, type SyncRequest } from './outbox.js';
-import type { Tx } from './transaction.js';
+import { groupView } from './groupView.js';
+import { enqueueBySql, queueMessageSyncsBySql, type SyncRequest } from './outbox.js';
 
 type DueGroup = AlertGroup & { channel: Channel; installation: Installation };
 type AlertState = Pick<GroupAlert, 'fingerprint' | 'status' | 'receivedAt'>;
@@ -41,20 +39,18 @@ type Decision =
   | { kind: 'close'; told: Told; wasTold: boolean };
 
 /** Evaluates up to `limit` due groups; returns how many it looked at. */
-export async function evaluateDueGroups(tx: Tx, provider: Provider, now: Date, limit: number): Promise<number> {
-  const groups = await tx.alertGroup.findMany({
-    where: { openKey: { not: null }, nextEvaluationAt: { lte: now } },
-    include: { channel: true, installation: true },
-    orderBy: { nextEvaluationAt: 'asc' },
-    take: limit,
-  });
+export async function evaluateDueGroups(tx: SqlTx, now: Date, limit: number): Promise<number> {
+  const groups = await dueGroups(tx, now, limit);
   // One query for every due group's alert states (not their JSON: a storm's group holds
   // thousands, and only a reply needs them).
-  const states = await inChunks(groups.map((group) => group.id), (ids) =>
-    tx.groupAlert.findMany({ where: { groupId: { in: ids } }, select: { groupId: true, fingerprint: true, status: true, receivedAt: true } }),
+  const states = await selectIn<Record<string, unknown>>(
+    tx,
+    groups.map((group) => group.id),
+    (ids) => `SELECT "groupId", "fingerprint", "status", "receivedAt" FROM "GroupAlert" WHERE "groupId" IN (${ids})`,
   );
   const statesOf = new Map<string, AlertState[]>();
-  for (const state of states) {
+  for (const raw of states) {
+    const state = fromRow<AlertState & { groupId: string }>('GroupAlert', raw);
     const list = statesOf.get(state.groupId);
     if (list) list.push(state);
     else statesOf.set(state.groupId, [state]);
@@ -69,7 +65,7 @@ export async function evaluateDueGroups(tx: Tx, provider: Provider, now: Date, l
     else if (decision.kind === 'remind') await remind(tx, group, decision, now);
     else await closeResolved(tx, group, decision, now);
   }
-  await updateRows(tx, provider, 'AlertGroup', {
+  await updateRows(tx, 'AlertGroup', {
     columns: [
       { name: 'id', type: 'text' },
       { name: 'next', type: 'time' },
@@ -78,8 +74,25 @@ export async function evaluateDueGroups(tx: Tx, provider: Provider, now: Date, l
     rows: waits,
     set: ['"lastEvaluatedAt" = v."now"', '"nextEvaluationAt" = v."next"', '"updatedAt" = v."now"'],
   });
-  await syncMessages(tx, provider, syncs, now);
+  await syncMessages(tx, syncs, now);
   return groups.length;
+}
+
+/** The groups whose time has come, with their channel and workspace. */
+async function dueGroups(tx: SqlTx, now: Date, limit: number): Promise<DueGroup[]> {
+  const statement = new Statement(tx.provider);
+  const sql = `SELECT * FROM "AlertGroup" WHERE "openKey" IS NOT NULL AND "nextEvaluationAt" <= ${statement.param(now, 'time')} ORDER BY "nextEvaluationAt" LIMIT ${Math.floor(limit)}`;
+  const groups = (await statement.query<Record<string, unknown>>(tx, sql)).map((row) => fromRow<AlertGroup>('AlertGroup', row));
+  if (groups.length === 0) return [];
+  const channels = await selectIn<Record<string, unknown>>(tx, [...new Set(groups.map((g) => g.channelRowId))], (ids) => `SELECT * FROM "Channel" WHERE "id" IN (${ids})`);
+  const installations = await selectIn<Record<string, unknown>>(tx, [...new Set(groups.map((g) => g.installationId))], (ids) => `SELECT * FROM "Installation" WHERE "id" IN (${ids})`);
+  const channelById = new Map(channels.map((row) => fromRow<Channel>('Channel', row)).map((channel) => [channel.id, channel]));
+  const installationById = new Map(installations.map((row) => fromRow<Installation>('Installation', row)).map((installation) => [installation.id, installation]));
+  return groups.flatMap((group) => {
+    const channel = channelById.get(group.channelRowId);
+    const installation = installationById.get(group.installationId);
+    return channel && installation ? [{ ...group, channel, installation }] : [];
+  });
 }
 
 function decide(group: DueGroup, alerts: AlertState[], now: Date): Decision {
@@ -121,8 +134,8 @@ function decide(group: DueGroup, alerts: AlertState[], now: Date): Decision {
  * then queues a post or update for each. Only groups still firing change: someone may have pressed
  * Resolve since they were read (the press holds the row until it commits).
  */
-async function syncMessages(tx: Tx, provider: Provider, syncs: { group: DueGroup; decision: Extract<Decision, { kind: 'sync' }> }[], now: Date): Promise<void> {
-  const changed = await updateRows<{ id: string; messageTs: string | null }>(tx, provider, 'AlertGroup', {
+async function syncMessages(tx: SqlTx, syncs: { group: DueGroup; decision: Extract<Decision, { kind: 'sync' }> }[], now: Date): Promise<void> {
+  const changed = await updateRows<{ id: string; messageTs: string | null }>(tx, 'AlertGroup', {
     columns: [
       { name: 'id', type: 'text' },
       { name: 'firing', type: 'text' },
@@ -141,39 +154,56 @@ async function syncMessages(tx: Tx, provider: Provider, syncs: { group: DueGroup
     const sync = syncOf.get(id);
     if (sync) requests.push({ group: { id, installationId: sync.group.installationId, channelRowId: sync.group.channelRowId, messageTs }, alertReceivedAt: sync.decision.oldestNews });
   }
-  await queueMessageSyncs(tx, requests, now);
+  await queueMessageSyncsBySql(tx, requests, now);
 }
 
-async function remind(tx: Tx, group: DueGroup, decision: Extract<Decision, { kind: 'remind' }>, now: Date): Promise<void> {
-  const updated = await updateIfFiring(tx, group.id, { ...decision.told, lastEvaluatedAt: now, nextEvaluationAt: decision.next, notifiedAt: now });
+async function remind(tx: SqlTx, group: DueGroup, decision: Extract<Decision, { kind: 'remind' }>, now: Date): Promise<void> {
+  const updated = await updateIfFiring(tx, group.id, {
+    notifiedFiring: [decision.told.notifiedFiring, 'text'],
+    notifiedResolved: [decision.told.notifiedResolved, 'text'],
+    notifiedAt: [now, 'time'],
+    lastEvaluatedAt: [now, 'time'],
+    nextEvaluationAt: [decision.next, 'time'],
+  }, now);
   if (!updated) return;
-  const reply = renderRepeatReply(await loadGroupView(tx, updated), group.firstAlertAt, now);
-  await enqueue(tx, [{ installationId: group.installationId, channelRowId: group.channelRowId, kind: 'reply', groupId: group.id, message: { ...reply, broadcast: true } }], now);
+  const reply = renderRepeatReply(await loadView(tx, updated), group.firstAlertAt, now);
+  await enqueueBySql(tx, [{ installationId: group.installationId, channelRowId: group.channelRowId, kind: 'reply', groupId: group.id, message: { ...reply, broadcast: true } }], now);
 }
 
 /** Every alert resolved: the message turns green with a thread reply (if the channel saw it fire), and the group closes. */
-async function closeResolved(tx: Tx, group: DueGroup, decision: Extract<Decision, { kind: 'close' }>, now: Date): Promise<void> {
+async function closeResolved(tx: SqlTx, group: DueGroup, decision: Extract<Decision, { kind: 'close' }>, now: Date): Promise<void> {
   const updated = await updateIfFiring(tx, group.id, {
-    ...decision.told,
-    notifiedAt: now,
-    status: 'resolved',
-    resolvedAt: now,
-    openKey: null,
-    lastEvaluatedAt: now,
-    nextEvaluationAt: null,
-    ...(decision.wasTold ? { version: { increment: 1 } } : {}),
-  });
+    notifiedFiring: [decision.told.notifiedFiring, 'text'],
+    notifiedResolved: [decision.told.notifiedResolved, 'text'],
+    notifiedAt: [now, 'time'],
+    status: ['resolved', 'text'],
+    resolvedAt: [now, 'time'],
+    openKey: [null, 'text'],
+    lastEvaluatedAt: [now, 'time'],
+    nextEvaluationAt: [null, 'time'],
+  }, now, decision.wasTold);
   if (!updated || !decision.wasTold) return;
-  await queueMessageSyncs(tx, [{ group: updated }], now);
-  const reply = renderResolvedReply(await loadGroupView(tx, updated), group.firstAlertAt, now);
-  await enqueue(tx, [{ installationId: group.installationId, channelRowId: group.channelRowId, kind: 'reply', groupId: group.id, message: reply }], now);
+  await queueMessageSyncsBySql(tx, [{ group: updated }], now);
+  const reply = renderResolvedReply(await loadView(tx, updated), group.firstAlertAt, now);
+  await enqueueBySql(tx, [{ installationId: group.installationId, channelRowId: group.channelRowId, kind: 'reply', groupId: group.id, message: reply }], now);
 }
 
 /**
  * Changes the group only while it still fires: someone may have pressed Resolve since it was read
  * (the press holds the row until it commits), and then there is nothing left to tell.
  */
-async function updateIfFiring(tx: Tx, id: string, data: Parameters<Tx['alertGroup']['updateMany']>[0]['data']): Promise<AlertGroup | null> {
-  const { count } = await tx.alertGroup.updateMany({ where: { id, status: 'firing' }, data });
-  return count === 0 ? null : tx.alertGroup.findUniqueOrThrow({ where: { id } });
+async function updateIfFiring(tx: SqlTx, id: string, columns: Record<string, [SqlValue, SqlType]>, now: Date, bumpVersion = false): Promise<AlertGroup | null> {
+  const statement = new Statement(tx.provider);
+  const set = Object.entries({ ...columns, updatedAt: [now, 'time'] as [SqlValue, SqlType] }).map(([name, [value, type]]) => `"${name}" = ${statement.param(value, type)}`);
+  if (bumpVersion) set.push('"version" = "version" + 1');
+  const sql = `UPDATE "AlertGroup" SET ${set.join(', ')} WHERE "id" = ${statement.param(id)} AND "status" = 'firing' RETURNING *`;
+  const [row] = await statement.query<Record<string, unknown>>(tx, sql);
+  return row ? fromRow<AlertGroup>('AlertGroup', row) : null;
+}
+
+/** The group as the renderer sees it, for a reply. */
+async function loadView(tx: SqlTx, group: AlertGroup) {
+  const statement = new Statement(tx.provider);
+  const rows = await statement.query<{ alert: string }>(tx, `SELECT "alert" FROM "GroupAlert" WHERE "groupId" = ${statement.param(group.id)}`);
+  return groupView(group, rows.map((row) => row.alert));
 }

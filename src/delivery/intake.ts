@@ -3,16 +3,15 @@
 // same commit that files them into groups, so an alert is filed exactly once, even after a crash.
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '../alerts/alert.js';
-import type { Channel, IncomingAlert, Installation, Prisma } from '../db/database.js';
-import type { Provider } from '../db/provider.js';
-import { Statement, updateRows, type SqlValue } from './batchSql.js';
-import { chunks, inChunks } from './chunks.js';
+import type { AlertGroup, Channel, IncomingAlert, Installation, Silence } from '../db/database.js';
+import { fromRow, Statement, type SqlTx, type SqlValue } from '../db/sql.js';
+import { insertRows, selectIn, updateRows } from './batchSql.js';
+import { chunks } from './chunks.js';
 import { groupIdentity, type GroupIdentity } from './groupKey.js';
 import { nextEvaluationAt, type GroupTiming } from './grouping.js';
 import { effectiveGrouping } from './groupingSettings.js';
 import { routeAlert } from './routing.js';
 import { alertFromIncoming, serializeAlert } from './storedAlert.js';
-import type { Tx } from './transaction.js';
 
 /** What a batch brings to one group of one channel. */
 interface GroupChange {
@@ -29,14 +28,18 @@ interface GroupChange {
 const changeKey = (channelRowId: string, groupKey: string) => `${channelRowId}\n${groupKey}`;
 
 /** Files `rows` (in the order received) into groups and marks them processed. Returns how many were routed anywhere. */
-export async function fileIncomingAlerts(tx: Tx, provider: Provider, rows: readonly IncomingAlert[], now: Date): Promise<{ routed: number }> {
+export async function fileIncomingAlerts(tx: SqlTx, rows: readonly IncomingAlert[], now: Date): Promise<{ routed: number }> {
   if (rows.length === 0) return { routed: 0 };
   const installationIds = [...new Set(rows.map((row) => row.installationId))];
-  const [installations, channels, silences] = await Promise.all([
-    tx.installation.findMany({ where: { id: { in: installationIds }, active: true } }),
-    tx.channel.findMany({ where: { installationId: { in: installationIds } }, orderBy: { slot: 'asc' } }),
-    tx.silence.findMany({ where: { installationId: { in: installationIds }, endsAt: { gt: now } } }),
-  ]);
+  const installations = (await selectIn<Record<string, unknown>>(tx, installationIds, (ids) => `SELECT * FROM "Installation" WHERE "id" IN (${ids})`))
+    .map((row) => fromRow<Installation>('Installation', row))
+    .filter((installation) => installation.active);
+  const channels = (await selectIn<Record<string, unknown>>(tx, installationIds, (ids) => `SELECT * FROM "Channel" WHERE "installationId" IN (${ids}) ORDER BY "slot"`)).map((row) =>
+    fromRow<Channel>('Channel', row),
+  );
+  const silences = (await selectIn<Record<string, unknown>>(tx, installationIds, (ids) => `SELECT * FROM "Silence" WHERE "installationId" IN (${ids})`))
+    .map((row) => fromRow<Silence>('Silence', row))
+    .filter((silence) => silence.endsAt > now);
   const installationById = new Map(installations.map((installation) => [installation.id, installation]));
   // Per workspace once, not per alert: a storm's batch is thousands of alerts of a few workspaces.
   const channelsOf = byInstallation(channels);
@@ -53,8 +56,11 @@ export async function fileIncomingAlerts(tx: Tx, provider: Provider, rows: reado
     for (const channel of targets) collect(changes, installation, channel, alert, row);
   }
 
-  await applyChanges(tx, provider, [...changes.values()], now);
-  for (const ids of chunks(rows.map((row) => row.id))) await tx.incomingAlert.updateMany({ where: { id: { in: ids } }, data: { processedAt: now } });
+  await applyChanges(tx, [...changes.values()], now);
+  for (const ids of chunks(rows.map((row) => row.id))) {
+    const statement = new Statement(tx.provider);
+    await statement.run(tx, `UPDATE "IncomingAlert" SET "processedAt" = ${statement.param(now, 'time')} WHERE "id" IN (${statement.list(ids)})`);
+  }
   return { routed };
 }
 
@@ -84,16 +90,12 @@ function collect(changes: Map<string, GroupChange>, installation: Installation, 
   change.tokenId = row.tokenId ?? change.tokenId;
 }
 
-async function applyChanges(tx: Tx, provider: Provider, changes: GroupChange[], now: Date): Promise<void> {
+async function applyChanges(tx: SqlTx, changes: GroupChange[], now: Date): Promise<void> {
   if (changes.length === 0) return;
-  const open = await inChunks(changes, (chunk) =>
-    tx.alertGroup.findMany({
-      where: { OR: chunk.map((change) => ({ channelRowId: change.channel.id, openKey: change.identity.key })) },
-    }),
-  );
+  const open = await openGroups(tx, changes);
   const openByKey = new Map(open.map((group) => [changeKey(group.channelRowId, group.groupKey), group]));
 
-  const newGroups: Prisma.AlertGroupCreateManyInput[] = [];
+  const newGroups: SqlValue[][] = [];
   const touchedGroups: SqlValue[][] = [];
   const touched: { groupId: string; change: GroupChange }[] = [];
   for (const change of changes) {
@@ -109,23 +111,13 @@ async function applyChanges(tx: Tx, provider: Provider, changes: GroupChange[], 
     if (![...change.alerts.values()].some(({ alert }) => alert.status === 'firing')) continue;
     const id = randomUUID();
     const firstAlertAt = change.firstReceivedAt;
-    newGroups.push({
-      id,
-      installationId: change.channel.installationId,
-      channelRowId: change.channel.id,
-      groupKey: change.identity.key,
-      openKey: change.identity.key,
-      groupLabels: JSON.stringify(change.identity.labels),
-      firstAlertAt,
-      nextEvaluationAt: new Date(nextEvaluationAt({ firstAlertAt: firstAlertAt.getTime(), lastEvaluatedAt: null }, change.timing)),
-      externalUrl: change.externalUrl,
-      tokenId: change.tokenId,
-      createdAt: now,
-    });
+    const next = new Date(nextEvaluationAt({ firstAlertAt: firstAlertAt.getTime(), lastEvaluatedAt: null }, change.timing));
+    const { key, labels } = change.identity;
+    newGroups.push([id, change.channel.installationId, change.channel.id, key, key, JSON.stringify(labels), firstAlertAt, next, change.externalUrl, change.tokenId, now, now]);
     touched.push({ groupId: id, change });
   }
-  if (newGroups.length > 0) await tx.alertGroup.createMany({ data: newGroups });
-  await updateRows(tx, provider, 'AlertGroup', {
+  await insertRows(tx, 'AlertGroup', NEW_GROUP_COLUMNS, newGroups);
+  await updateRows(tx, 'AlertGroup', {
     columns: [
       { name: 'id', type: 'text' },
       { name: 'next', type: 'time' },
@@ -136,28 +128,64 @@ async function applyChanges(tx: Tx, provider: Provider, changes: GroupChange[], 
     rows: touchedGroups,
     set: ['"nextEvaluationAt" = v."next"', '"externalUrl" = v."url"', '"tokenId" = v."token"', '"updatedAt" = v."now"'],
   });
-  await upsertGroupAlerts(tx, provider, touched, now);
+  await upsertGroupAlerts(tx, touched, now);
+}
+
+/** The open groups of the changes' channel × key pairs (the unique index on channel and open key finds them). */
+async function openGroups(tx: SqlTx, changes: readonly GroupChange[]): Promise<AlertGroup[]> {
+  const wanted = new Set(changes.map((change) => changeKey(change.channel.id, change.identity.key)));
+  const channelIds = [...new Set(changes.map((change) => change.channel.id))];
+  const groups: AlertGroup[] = [];
+  for (const keys of chunks([...new Set(changes.map((change) => change.identity.key))])) {
+    const statement = new Statement(tx.provider);
+    const sql = `SELECT * FROM "AlertGroup" WHERE "channelRowId" IN (${statement.list(channelIds)}) AND "openKey" IN (${statement.list(keys)})`;
+    for (const row of await statement.query<Record<string, unknown>>(tx, sql)) groups.push(fromRow<AlertGroup>('AlertGroup', row));
+  }
+  return groups.filter((group) => wanted.has(changeKey(group.channelRowId, group.groupKey)));
 }
 
 /**
  * Each alert's latest state replaces its earlier one in its group, keeping when Herald first
  * received it: one INSERT … ON CONFLICT per chunk, whatever the number of groups.
  */
-async function upsertGroupAlerts(tx: Tx, provider: Provider, touched: { groupId: string; change: GroupChange }[], now: Date): Promise<void> {
+async function upsertGroupAlerts(tx: SqlTx, touched: { groupId: string; change: GroupChange }[], now: Date): Promise<void> {
   const rows: SqlValue[][] = [];
   for (const { groupId, change } of touched) {
     for (const [fingerprint, { alert, receivedAt }] of change.alerts) {
       rows.push([groupId, fingerprint, alert.status, alert.severity, serializeAlert(alert), receivedAt, now]);
     }
   }
-  for (const chunk of chunks(rows)) {
-    const statement = new Statement(provider);
-    const values = statement.values(chunk, ['text', 'text', 'text', 'text', 'text', 'time', 'time']);
-    await statement.run(
-      tx,
-      `INSERT INTO "GroupAlert" ("groupId", "fingerprint", "status", "severity", "alert", "receivedAt", "updatedAt") VALUES ${values}
-       ON CONFLICT ("groupId", "fingerprint") DO UPDATE SET
-         "status" = excluded."status", "severity" = excluded."severity", "alert" = excluded."alert", "updatedAt" = excluded."updatedAt"`,
-    );
-  }
+  await insertRows(
+    tx,
+    'GroupAlert',
+    GROUP_ALERT_COLUMNS,
+    rows,
+    `ON CONFLICT ("groupId", "fingerprint") DO UPDATE SET "status" = excluded."status", "severity" = excluded."severity", "alert" = excluded."alert", "updatedAt" = excluded."updatedAt"`,
+  );
 }
+
+/** A new group's columns; the rest (status, what was told, versions) take the schema's defaults. */
+const NEW_GROUP_COLUMNS = [
+  { name: 'id', type: 'text' },
+  { name: 'installationId', type: 'text' },
+  { name: 'channelRowId', type: 'text' },
+  { name: 'groupKey', type: 'text' },
+  { name: 'openKey', type: 'text' },
+  { name: 'groupLabels', type: 'text' },
+  { name: 'firstAlertAt', type: 'time' },
+  { name: 'nextEvaluationAt', type: 'time' },
+  { name: 'externalUrl', type: 'text' },
+  { name: 'tokenId', type: 'text' },
+  { name: 'createdAt', type: 'time' },
+  { name: 'updatedAt', type: 'time' },
+] as const;
+
+const GROUP_ALERT_COLUMNS = [
+  { name: 'groupId', type: 'text' },
+  { name: 'fingerprint', type: 'text' },
+  { name: 'status', type: 'text' },
+  { name: 'severity', type: 'text' },
+  { name: 'alert', type: 'text' },
+  { name: 'receivedAt', type: 'time' },
+  { name: 'updatedAt', type: 'time' },
+] as const;

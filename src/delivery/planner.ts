@@ -2,10 +2,10 @@
 // evaluate the groups whose time has come, writing outbox rows for what channels must be told.
 // One planner runs at a time across processes (a PostgreSQL advisory lock; SQLite's single writer),
 // so two processes never open the same group twice or queue the same notification twice.
-import type { Database } from '../db/database.js';
+import type { Database, IncomingAlert } from '../db/database.js';
+import { fromRow, SqlBusy, Statement } from '../db/sql.js';
 import { evaluateDueGroups } from './evaluate.js';
 import { fileIncomingAlerts } from './intake.js';
-import { DELIVERY_TRANSACTION } from './transaction.js';
 
 // Any constant will do, as long as nothing else in the database uses it; Prisma's migrate uses
 // 72707369. The lock is per schema: Heralds in different schemas of one database plan independently.
@@ -34,16 +34,19 @@ export interface PlanResult {
   more: boolean;
 }
 
-/** Plans once; null when another process is planning right now. */
+/** Plans once; null when another process is planning right now (or holds SQLite's write lock for long). */
 export async function planDeliveries(database: Database, now: Date, limits: PlanLimits = DEFAULT_PLAN_LIMITS[database.provider]): Promise<PlanResult | null> {
-  return database.prisma.$transaction(async (tx) => {
-    if (database.provider === 'postgresql') {
-      const [lock] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${PLANNER_LOCK}, hashtext(current_schema())) AS locked`);
-      if (!lock?.locked) return null;
-    }
-    const incoming = await tx.incomingAlert.findMany({ where: { processedAt: null }, orderBy: { receivedAt: 'asc' }, take: limits.alerts });
-    await fileIncomingAlerts(tx, database.provider, incoming, now);
-    const evaluated = await evaluateDueGroups(tx, database.provider, now, limits.groups);
-    return { filed: incoming.length, evaluated, more: incoming.length === limits.alerts || evaluated === limits.groups };
-  }, DELIVERY_TRANSACTION);
+  try {
+    return await database.sql.transaction(async (tx) => {
+      const statement = new Statement(tx.provider);
+      const sql = `SELECT * FROM "IncomingAlert" WHERE "processedAt" IS NULL ORDER BY "receivedAt" LIMIT ${Math.floor(limits.alerts)}`;
+      const incoming = (await statement.query<Record<string, unknown>>(tx, sql)).map((row) => fromRow<IncomingAlert>('IncomingAlert', row));
+      await fileIncomingAlerts(tx, incoming, now);
+      const evaluated = await evaluateDueGroups(tx, now, limits.groups);
+      return { filed: incoming.length, evaluated, more: incoming.length === limits.alerts || evaluated === limits.groups };
+    }, { key: PLANNER_LOCK });
+  } catch (error) {
+    if (error instanceof SqlBusy) return null;
+    throw error;
+  }
 }

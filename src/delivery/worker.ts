@@ -44,7 +44,7 @@ const PLAN_ROUNDS_PER_TICK = 5;
  * Ticks are at least this far apart, however often ingest wakes the worker: under a flood of
  * requests, planning then takes its share of the thread in batches instead of after every commit.
  */
-const MIN_TICK_MS = 50;
+const MIN_TICK_MS = 200;
 
 export class DeliveryWorker {
   readonly owner = randomUUID();
