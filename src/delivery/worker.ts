@@ -98,12 +98,11 @@ export class DeliveryWorker {
         this.deps.log.warn({ err: (error as Error).message }, 'delivery could not reach the database; retrying');
       }
       if (this.#stopping) break;
-      if (this.#woken) {
-        const rest = MIN_TICK_MS - (Date.now() - started);
-        if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest)); // not cut short by wakes
-      } else {
-        await this.#sleep(this.#options.pollMs);
-      }
+      if (!this.#woken) await this.#sleep(this.#options.pollMs);
+      // Woken during the tick or while sleeping: the next tick still waits its turn. (A SQLite plan
+      // runs without yielding, so wakes arrive after it, during the sleep, not during the tick.)
+      const rest = Math.min(MIN_TICK_MS, this.#options.pollMs) - (Date.now() - started);
+      if (rest > 0 && !this.#stopping) await new Promise((resolve) => setTimeout(resolve, rest)); // not cut short by wakes
     }
   }
 
