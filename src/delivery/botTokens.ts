@@ -8,8 +8,8 @@ import type { Db } from '../db/database.js';
 const REFRESH_WINDOW_MS = 2 * 60 * 60_000; // @slack/oauth refreshes tokens expiring within 2 hours
 /**
  * A lookup (with its token refresh, which the installer's client retries for minutes) may take this
- * long before delivery treats it as a transient failure: well inside a channel's lease, so no other
- * process takes the channel over while this one still means to send.
+ * long before delivery treats it as a transient failure. The channel's lease is renewed meanwhile
+ * (the worker's heartbeat), so no other process takes the channel over while this one still means to send.
  */
 const LOOKUP_TIMEOUT_MS = 20_000;
 

@@ -2,7 +2,9 @@
 // other sends to it, so its messages go out in order and its pacing (Channel.nextSendAt) holds
 // across processes. On PostgreSQL the claim skips rows another process is claiming at the same
 // moment (FOR UPDATE SKIP LOCKED); SQLite has one writer at a time, so its claim cannot race.
-// A process that dies loses its leases when they expire, and another process takes over.
+// A live process renews the leases of the channels it is sending to (the worker's heartbeat), so a
+// slow call is never taken over; a process that dies loses its leases when they expire (15 s by
+// default), and another process takes over.
 import type { Database } from '../db/database.js';
 
 export async function claimChannels(database: Database, owner: string, now: Date, leaseMs: number, limit: number): Promise<string[]> {

@@ -48,15 +48,17 @@ export async function settleDelivery(database: Database, row: OutboxMessage, res
 
   const { outcome } = result;
   const db = database.prisma;
+  // A post that may have reached Slack unanswered stays marked, so its next attempt looks for it first.
+  const marked: Prisma.OutboxMessageUpdateManyMutationInput = result.inDoubt ? {} : { sendingSince: null };
   switch (outcome.kind) {
     case 'rate_limited': {
       const until = new Date(now.getTime() + Math.max(outcome.retryAfterMs, options.paceMs));
-      await tryAgainLater(database, row, { lastError: 'ratelimited' }, { nextSendAt: until });
+      await tryAgainLater(database, row, { ...marked, lastError: 'ratelimited' }, { nextSendAt: until });
       return { fate: 'retry', reason: 'ratelimited', rateLimited: true };
     }
     case 'too_large':
       if (!row.compact) {
-        await tryAgainLater(database, row, { lastError: outcome.reason, compact: true }, { nextSendAt: paced });
+        await tryAgainLater(database, row, { ...marked, lastError: outcome.reason, compact: true }, { nextSendAt: paced });
         return { fate: 'retry', reason: outcome.reason, rateLimited: false };
       }
       return deadLetter(database, row, outcome.reason, now, paced);
@@ -65,7 +67,7 @@ export async function settleDelivery(database: Database, row: OutboxMessage, res
     case 'message_gone': {
       if (now.getTime() - row.createdAt.getTime() >= options.deadlineMs) return deadLetter(database, row, `deadline_passed: ${outcome.reason}`, now, paced);
       const wait = backoffMs(row.attempts + 1, options.random);
-      await tryAgainLater(database, row, { lastError: outcome.reason }, { nextSendAt: new Date(now.getTime() + wait), lastError: outcome.reason });
+      await tryAgainLater(database, row, { ...marked, lastError: outcome.reason }, { nextSendAt: new Date(now.getTime() + wait), lastError: outcome.reason });
       return { fate: 'retry', reason: outcome.reason, rateLimited: false };
     }
     case 'channel_broken':

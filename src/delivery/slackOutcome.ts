@@ -49,3 +49,12 @@ export function classifySlackFailure(error: unknown): SlackOutcome {
       return { kind: 'transient', reason: 'unexpected_error' };
   }
 }
+
+/**
+ * Whether Slack answered the call, and so did not carry it out: an `ok: false` answer or a 429.
+ * Anything else (a 5xx, a timeout, a dropped connection) leaves in doubt whether a post was made.
+ */
+export function slackAnswered(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'slack_webapi_platform_error' || code === 'slack_webapi_rate_limited_error';
+}

@@ -19,13 +19,16 @@ export interface WorkerOptions {
   deadlineMs: number;
   /** How often the database is looked at when nothing woke the worker. */
   pollMs: number;
-  /** How long a claimed channel stays this process's if it dies mid-call. */
+  /**
+   * How long a claimed channel stays this process's if it dies mid-call: another process takes it
+   * over after this. While a call of this process is in flight, its lease is renewed (heartbeat).
+   */
   leaseMs: number;
   /** Channels sent to at once by this process. */
   concurrency: number;
 }
 
-export const DEFAULT_WORKER_OPTIONS: WorkerOptions = { paceMs: 1_000, deadlineMs: 24 * 60 * 60_000, pollMs: 250, leaseMs: 60_000, concurrency: 20 };
+export const DEFAULT_WORKER_OPTIONS: WorkerOptions = { paceMs: 1_000, deadlineMs: 24 * 60 * 60_000, pollMs: 250, leaseMs: 15_000, concurrency: 20 };
 
 export interface WorkerDeps {
   database: Database;
@@ -58,6 +61,7 @@ export class DeliveryWorker {
   #wake: (() => void) | null = null;
   #woken = false;
   #lastSweep = 0;
+  #heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -70,6 +74,9 @@ export class DeliveryWorker {
 
   start(): void {
     this.#running ??= this.#loop();
+    // Renewed three times per lease, so one late beat (a busy event loop, a slow database) does not lose it.
+    this.#heartbeat ??= setInterval(() => void this.#renewLeases(), this.#options.leaseMs / 3);
+    this.#heartbeat.unref();
   }
 
   /** Something changed (alerts accepted, a button pressed): look at the database now. */
@@ -84,6 +91,16 @@ export class DeliveryWorker {
     this.wake();
     await this.#running;
     await Promise.all(this.#sending);
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+  }
+
+  /** Keeps the leases of the channels this process is sending to, so no other process takes over a live (slow) call. */
+  async #renewLeases(): Promise<void> {
+    if (this.#busyChannels.size === 0) return;
+    const until = new Date(this.#now().getTime() + this.#options.leaseMs);
+    await this.deps.database.prisma.channel
+      .updateMany({ where: { id: { in: [...this.#busyChannels] }, leaseOwner: this.owner }, data: { leaseUntil: until } })
+      .catch((error: unknown) => this.deps.log.warn({ err: (error as Error).message }, 'could not renew channel leases (database away?)'));
   }
 
   async #loop(): Promise<void> {
@@ -153,7 +170,7 @@ export class DeliveryWorker {
     const { database } = this.deps;
     const row = await database.prisma.outboxMessage.findFirst({ where: { channelRowId, deadAt: null }, orderBy: { id: 'asc' }, include: { channel: true } });
     if (!row) return this.#release(channelRowId);
-    const result = await sendOutboxRow({ db: database.prisma, slack: this.deps.slack, tokens: this.deps.tokens }, row, row.channel.channelId);
+    const result = await sendOutboxRow({ db: database.prisma, slack: this.deps.slack, tokens: this.deps.tokens, log: this.deps.log, now: this.#now }, row, row.channel.channelId);
     const now = this.#now();
     const settlement = await settleDelivery(database, row, result, now, { paceMs: this.#options.paceMs, deadlineMs: this.#options.deadlineMs, deactivate: this.deps.deactivate });
     this.#record(row, settlement, now);

@@ -1,8 +1,9 @@
 // Slack misbehaving for a while: chat.postMessage answering HTTP 500, then a call that hangs past the
 // delivery client's 10 s timeout. Herald retries (with backoff, counted on /metrics) and delivers
 // every group's message. A 500 means Slack did not post, so each message arrives exactly once. A
-// timed-out call is different: the emulator, like Slack, still carries it out after the delay, and
-// Herald cannot know it did, so its retry posts again: one extra message per timed-out call, at most.
+// timed-out call is different: the emulator, like Slack, still carries it out after the delay. The
+// retry first looks for it in the channel's history (by its metadata), but it is not there yet, so
+// the retry posts again: one extra message per timed-out call, at most.
 // Last, a post that is only slow (answered inside the timeout) while its group changes meanwhile.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

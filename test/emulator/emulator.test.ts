@@ -364,6 +364,83 @@ describe('Web API', () => {
     assert.equal(posted.channel, 'C0BETA', 'channels can be named');
   });
 
+  it('keeps message metadata, and refuses metadata that is not an event_type with an event_payload object', async () => {
+    const web = client(bot);
+    const metadata = { event_type: 'herald_outbox', event_payload: { outbox_id: 7 } };
+    const posted = await web.chat.postMessage({ channel: 'C0ALERTS', text: 'Disk full', metadata });
+    assert.deepEqual(emulator.messages('C0ALERTS')[0]?.metadata, metadata);
+    assert.deepEqual(posted.message?.metadata, metadata);
+    const malformed: unknown[] = ['not json', '[]', { event_payload: {} }, { event_type: '', event_payload: {} }, { event_type: 'x' }, { event_type: 'x', event_payload: [1] }, { event_type: 1, event_payload: {} }];
+    for (const bad of malformed) {
+      await slackError(web.apiCall('chat.postMessage', { channel: 'C0ALERTS', text: 'x', metadata: bad }), 'invalid_metadata_format');
+    }
+    assert.equal(emulator.messages('C0ALERTS').length, 1, 'nothing posted with bad metadata');
+  });
+
+  it('reads a channel’s history newest first, in pages, with metadata only when asked, as Slack does', async () => {
+    const web = client(bot);
+    const botUser = emulator.botUserId('T0ACME') ?? '';
+    const scope = await slackError(web.conversations.history({ channel: 'C0ALERTS' }), 'missing_scope');
+    assert.equal(scope.needed, 'channels:history,groups:history');
+    emulator.install({ teamId: 'T0ACME', userId: 'U0ADMIN', scopes: ['channels:history'] }); // the same token gains it
+    await slackError(web.conversations.history({ channel: 'C0RANDOM' }), 'not_in_channel'); // public, bot not in it
+    await slackError(web.conversations.history({ channel: 'G0SECRET' }), 'channel_not_found'); // private, bot not in it
+    await slackError(web.conversations.history({ channel: 'C0NOPE' }), 'channel_not_found');
+    emulator.joinChannel('G0SECRET', botUser);
+    assert.equal((await slackError(web.conversations.history({ channel: 'G0SECRET' }), 'missing_scope')).needed, 'groups:history');
+
+    const ts: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      clock += 1000;
+      const metadata = { event_type: 'herald_outbox', event_payload: { outbox_id: i } };
+      ts.push(String((await web.chat.postMessage({ channel: 'C0ALERTS', text: `message ${i}`, metadata })).ts));
+    }
+    clock += 1000;
+    await web.chat.postMessage({ channel: 'C0ALERTS', text: 'in the thread only', thread_ts: String(ts[0]) });
+    const broadcast = await web.chat.postMessage({ channel: 'C0ALERTS', text: 'also in the channel', thread_ts: String(ts[0]), reply_broadcast: true });
+
+    const all = await web.conversations.history({ channel: 'C0ALERTS' });
+    assert.deepEqual(all.messages?.map((m) => m.text), ['also in the channel', 'message 4', 'message 3', 'message 2', 'message 1', 'message 0'], 'newest first; thread replies stay in the thread');
+    assert.equal(all.has_more, false);
+    assert.equal(all.messages?.[1]?.metadata, undefined, 'no metadata unless include_all_metadata');
+    assert.equal(all.messages?.[5]?.reply_count, 2);
+    assert.equal(all.messages?.[0]?.subtype, 'thread_broadcast');
+    assert.equal(all.messages?.[0]?.ts, broadcast.ts);
+
+    const first = await web.conversations.history({ channel: 'C0ALERTS', oldest: ts[1], limit: 2, include_all_metadata: true });
+    assert.deepEqual(first.messages?.map((m) => m.text), ['also in the channel', 'message 4']);
+    assert.deepEqual(first.messages?.[1]?.metadata, { event_type: 'herald_outbox', event_payload: { outbox_id: 4 } });
+    assert.equal(first.has_more, true);
+    const cursor = first.response_metadata?.next_cursor;
+    assert.ok(cursor);
+    const second = await web.conversations.history({ channel: 'C0ALERTS', oldest: ts[1], limit: 2, cursor });
+    assert.deepEqual(second.messages?.map((m) => m.text), ['message 3', 'message 2'], 'oldest itself is left out');
+    assert.equal(second.has_more, false);
+    const inclusive = await web.conversations.history({ channel: 'C0ALERTS', oldest: ts[1], latest: ts[3], inclusive: true });
+    assert.deepEqual(inclusive.messages?.map((m) => m.text), ['message 3', 'message 2', 'message 1']);
+    await slackError(web.conversations.history({ channel: 'C0ALERTS', cursor: 'bm9wZQ==' }), 'invalid_cursor');
+    await slackError(web.conversations.history({ channel: 'C0ALERTS', oldest: 'yesterday' }), 'invalid_ts_oldest');
+  });
+
+  it('reads a thread with conversations.replies: the parent, then the replies oldest first', async () => {
+    const web = client(bot);
+    emulator.install({ teamId: 'T0ACME', userId: 'U0ADMIN', scopes: ['channels:history'] });
+    const parent = await web.chat.postMessage({ channel: 'C0ALERTS', text: 'Disk full' });
+    clock += 1000;
+    const metadata = { event_type: 'herald_outbox', event_payload: { outbox_id: 9 } };
+    const reply = await web.chat.postMessage({ channel: 'C0ALERTS', text: 'resolved', thread_ts: String(parent.ts), metadata });
+    clock += 1000;
+    await web.chat.postMessage({ channel: 'C0ALERTS', text: 'again', thread_ts: String(parent.ts) });
+    const thread = await web.conversations.replies({ channel: 'C0ALERTS', ts: String(reply.ts), include_all_metadata: true });
+    assert.deepEqual(thread.messages?.map((m) => m.text), ['Disk full', 'resolved', 'again'], 'a reply’s ts names its whole thread');
+    assert.deepEqual(thread.messages?.[1]?.metadata, metadata);
+    const paged = await web.conversations.replies({ channel: 'C0ALERTS', ts: String(parent.ts), limit: 2 });
+    assert.equal(paged.has_more, true);
+    const rest = await web.conversations.replies({ channel: 'C0ALERTS', ts: String(parent.ts), limit: 2, cursor: paged.response_metadata?.next_cursor });
+    assert.deepEqual(rest.messages?.map((m) => m.text), ['again']);
+    await slackError(web.conversations.replies({ channel: 'C0ALERTS', ts: '1.000001' }), 'thread_not_found');
+  });
+
   it('limits chat.postMessage per channel with 429 and Retry-After, which WebClient reports as rate limited', async () => {
     const web = client(bot);
     for (let i = 0; i < 3; i++) await web.chat.postMessage({ channel: 'C0ALERTS', text: `burst ${i}` });

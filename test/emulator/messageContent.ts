@@ -1,4 +1,4 @@
-// The content part of a message (text, blocks, attachments), read and checked the same way for
+// The content part of a message (text, blocks, attachments, metadata), read and checked the same way for
 // chat.postMessage, chat.update, chat.postEphemeral, incoming webhooks and response_urls.
 import { type Args, fail, jsonArg } from './args.js';
 import { MAX_TEXT_LENGTH, checkBlocks } from './blockKit.js';
@@ -13,6 +13,16 @@ export interface MessageContent {
 
 function isEmpty(list: unknown[] | undefined): boolean {
   return list === undefined || list.length === 0;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Message metadata: `{ event_type: string, event_payload: object }`, as Slack requires; anything else is invalid_metadata_format. */
+function readMetadata(args: Args): unknown {
+  const metadata = jsonArg(args, 'metadata', 'invalid_metadata_format');
+  if (metadata === undefined) return undefined;
+  if (!isObject(metadata) || typeof metadata.event_type !== 'string' || metadata.event_type === '' || !isObject(metadata.event_payload)) fail('invalid_metadata_format');
+  return metadata;
 }
 
 export function readMessageContent(args: Args): MessageContent {
@@ -33,7 +43,7 @@ export function readMessageContent(args: Args): MessageContent {
     text,
     blocks: blocks as unknown[] | undefined,
     attachments: attachments as unknown[] | undefined,
-    metadata: jsonArg(args, 'metadata', 'invalid_metadata_format'),
+    metadata: readMetadata(args),
   };
   if (content.text === undefined && isEmpty(content.blocks) && isEmpty(content.attachments)) fail('no_text');
   return content;

@@ -16,6 +16,8 @@ const SCOPE_DESCRIPTIONS: Record<string, string> = {
   'channels:read': 'View basic information about public channels in your workspace',
   'channels:join': 'Join public channels in your workspace',
   'groups:read': 'View basic information about private channels that @herald has been added to',
+  'channels:history': 'View messages and other content in public channels that @herald has been added to',
+  'groups:history': 'View messages and other content in private channels that @herald has been added to',
   'users:read': 'View people in your workspace',
   'app_mentions:read': 'View messages that directly mention @herald in conversations that the app is in',
   'im:write': 'Start direct messages with people',

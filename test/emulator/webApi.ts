@@ -6,6 +6,7 @@ import type { EmulatorCore } from './core.js';
 import { authMethods } from './methods/auth.js';
 import { chatMethods } from './methods/chat.js';
 import { conversationMethods } from './methods/conversations.js';
+import { historyMethods } from './methods/history.js';
 import { userMethods } from './methods/users.js';
 import { viewMethods } from './methods/views.js';
 import { oauthMethods } from './oauth.js';
@@ -42,6 +43,7 @@ const METHODS: Record<string, MethodSpec> = {
   ...authMethods,
   ...chatMethods,
   ...conversationMethods,
+  ...historyMethods,
   ...userMethods,
   ...viewMethods,
   ...oauthMethods,

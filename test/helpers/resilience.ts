@@ -283,7 +283,7 @@ export async function waitForDelivery(
 
 /**
  * Ends the leases a killed process left behind, as their expiry would. A child process keeps the
- * production lease time (60 s, not settable from outside), which the tests do not wait for.
+ * production lease time (15 s, not settable from outside), which the tests do not wait for.
  */
 export async function expireLeases(db: Db): Promise<number> {
   const { count } = await db.channel.updateMany({ where: { leaseOwner: { not: null }, leaseUntil: { gt: new Date() } }, data: { leaseUntil: new Date() } });

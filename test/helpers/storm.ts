@@ -83,7 +83,9 @@ export function observe(databaseUrl: string): Promise<Database> {
 /**
  * Turns the install's channel and C0A…C0E into the storm's channels: the filters of stormFilter, and
  * group_by alertname,instance with no group_wait and a 1 s group_interval. The added channels get the
- * next free slots, as `/herald add` would give them; the emulator learns of them too.
+ * next free slots, as `/herald add` would give them; the emulator learns of them too, with Herald
+ * invited, so it can read their history (to find a post a kill left unanswered, instead of posting
+ * it again).
  */
 export async function prepareStormChannels(db: Db, emulator: SlackEmulator, channels: readonly string[] = STORM_CHANNELS): Promise<void> {
   await fastGrouping(db);
@@ -95,7 +97,7 @@ export async function prepareStormChannels(db: Db, emulator: SlackEmulator, chan
       await db.channel.update({ where: { id: existing.id }, data: { filters } });
       continue;
     }
-    emulator.addChannel(WORKSPACE, { id: channelId, name: channelId.toLowerCase() });
+    emulator.addChannel(WORKSPACE, { id: channelId, name: channelId.toLowerCase(), members: [emulator.botUserId(WORKSPACE) ?? ''] });
     const taken = await db.channel.findMany({ where: { installationId: WORKSPACE }, select: { slot: true } });
     const slot = Math.max(0, ...taken.map((c) => c.slot)) + 1;
     await db.channel.create({ data: { installationId: WORKSPACE, channelId, name: channelId.toLowerCase(), addedBy: 'U0ADMIN', slot, filters } });
