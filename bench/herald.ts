@@ -1,7 +1,9 @@
-// Herald as an operator runs it: its own process (`node --import tsx src/main.ts`), its own
-// database, talking to the Slack emulator that runs in the bench process. Acme is installed through
-// the OAuth flow, and an ingest token is written the way `/herald token create` writes it.
+// Herald as an operator runs it: its own process, started with what `npm start` runs (package.json's
+// start script, `node <options> src/main.ts`), its own database, talking to the Slack emulator that
+// runs in the bench process. Acme is installed through the OAuth flow, and an ingest token is
+// written the way `/herald token create` writes it.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '../src/db/database.js';
@@ -81,8 +83,10 @@ export async function startBenchHerald(p: {
     INGEST_RATE_LIMIT: '0',
   };
   // BENCH_HERALD_NODE_ARGS adds Node options, e.g. "--cpu-prof --cpu-prof-dir=/tmp/herald-prof" to profile a run.
+  // They go after the start script's own options, so they can also override one.
   const nodeArgs = (process.env.BENCH_HERALD_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
-  const child = spawnChild('Herald', process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'src', 'main.ts')], { env, cwd: ROOT });
+  const { options, script } = startCommand();
+  const child = spawnChild('Herald', process.execPath, [...options, ...nodeArgs, script], { env, cwd: ROOT });
   watchLog(child, p.label);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(child, `${url}/readyz`, 120_000);
@@ -108,6 +112,23 @@ export async function startBenchHerald(p: {
       await database.drop();
     },
   };
+}
+
+/**
+ * What `npm start` runs, from package.json: Node's options (the heap setting, the tsx loader) and
+ * the script, so the bench measures the process an operator runs (without npm around it).
+ */
+export function startCommand(): { options: string[]; script: string } {
+  const start = startScript();
+  const [command, ...args] = start.trim().split(/\s+/);
+  const script = args.pop();
+  if (command !== 'node' || script === undefined) throw new Error(`package.json's start script should be "node <options> <script>", not "${start}"`);
+  return { options: args, script: join(ROOT, script) };
+}
+
+/** package.json's start script, as written. */
+export function startScript(): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
 }
 
 /** Accepted alerts Herald has not filed into groups yet. */

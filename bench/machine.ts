@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { cpus, loadavg, totalmem } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import { postgresVersion } from './databases.js';
-import { ROOT } from './herald.js';
+import { ROOT, startScript } from './herald.js';
 
 export interface Machine {
   cpu: string;
@@ -18,6 +18,8 @@ export interface Machine {
   postgres: string | null;
   alertmanager: string | null;
   commit: string;
+  /** The command Herald runs with: package.json's start script, and BENCH_HERALD_NODE_ARGS if set. */
+  start: string;
   /** codeDigest() when the run started. */
   code: string;
   /** Load average (1 min) when the run started: other work on the machine skews every figure. */
@@ -55,6 +57,12 @@ function commit(): string {
   }
 }
 
+function startLine(): string {
+  const start = startScript();
+  const extra = process.env.BENCH_HERALD_NODE_ARGS?.trim();
+  return extra ? `${start} (with ${extra} from BENCH_HERALD_NODE_ARGS)` : start;
+}
+
 /**
  * A digest of Herald's code as it stands (src/ and prisma/, every file): each Herald process runs
  * the working tree of the moment, so a change between the start and the end of a run is reported.
@@ -82,6 +90,7 @@ export async function describeMachine(p: { postgresUrl: string | null; alertmana
     postgres: p.postgresUrl ? await postgresVersion(p.postgresUrl) : null,
     alertmanager: p.alertmanager,
     commit: commit(),
+    start: startLine(),
     code: codeDigest(),
     loadAtStart: loadavg()[0] ?? 0,
   };

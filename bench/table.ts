@@ -35,7 +35,7 @@ function machineSection(m: Machine, s: BenchSettings, started: Date, total: numb
   return [
     `- **Machine**: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM; load average ${fixed(m.loadAtStart, 2)} when the run started`,
     `- **Software**: Node ${m.node}, SQLite ${m.sqlite}, PostgreSQL ${m.postgres ?? '— (not measured)'}, Alertmanager ${m.alertmanager ?? '— (not installed)'}`,
-    `- **Herald**: commit ${m.commit} (code digest ${m.code})`,
+    `- **Herald**: commit ${m.commit} (code digest ${m.code}), run as \`${m.start}\``,
     `- **Run**: ${started.toISOString()}, ${fixed(total / 60)} min; ${s.seconds} s per ingest row after ${s.warmupSeconds} s of warm-up, ${s.connections} connections`,
   ].join('\n');
 }

@@ -13,6 +13,7 @@ import type { Logger } from '../log.js';
 import { migrate, type MigrationConnection } from './migrate.js';
 import { providerOf, type Provider } from './provider.js';
 import { postgresRunner, sqliteRunner, type SqlRunner } from './sql.js';
+import { openSqliteConnection, SQLITE_CACHE_PRAGMA } from './sqliteConnection.js';
 
 /** The Prisma client type Herald's code is written against (both generated clients have it). */
 export type Db = SqliteClient;
@@ -47,15 +48,20 @@ export function sqlitePath(databaseUrl: string): string {
 async function openSqlite(databaseUrl: string, log: Logger): Promise<Database> {
   const path = sqlitePath(databaseUrl);
   mkdirSync(dirname(path), { recursive: true });
-  const raw = new BetterSqlite3(path);
+  const raw = openSqliteConnection(path);
   try {
-    // WAL lets readers run beside the writer and makes commits cheap; it persists in the file.
-    raw.pragma('journal_mode = WAL');
     await migrate(sqliteMigrationConnection(raw), log);
   } finally {
     raw.close();
   }
   const prisma = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: path, timeout: 10_000 }) });
+  try {
+    // The adapter opens its one connection itself, so Herald's page-cache setting goes through it.
+    await prisma.$executeRawUnsafe(`PRAGMA ${SQLITE_CACHE_PRAGMA}`);
+  } catch (error) {
+    await prisma.$disconnect();
+    throw error;
+  }
   const sql = sqliteRunner(path);
   return {
     provider: 'sqlite',

@@ -9,6 +9,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Prisma } from '../../generated/prisma/sqlite/index.js';
 import type { Provider } from './provider.js';
+import { openSqliteConnection } from './sqliteConnection.js';
 import { sqliteTime } from './sqliteTime.js';
 
 export type SqlParam = string | number | null;
@@ -126,8 +127,7 @@ const STATEMENT_CACHE = 200;
  * finish. The statements of a transaction run synchronously, so nothing else interleaves with it.
  */
 export function sqliteRunner(path: string): SqlRunner {
-  const db = new BetterSqlite3(path, { timeout: 0 });
-  db.pragma('journal_mode = WAL');
+  const db = openSqliteConnection(path, { timeout: 0 });
   const prepared = new Map<string, BetterSqlite3.Statement>();
   const prepare = (sql: string) => {
     let statement = prepared.get(sql);

@@ -1,7 +1,7 @@
 // Accepted payloads into SQLite through better-sqlite3: one connection of its own (WAL lets the
 // rest of Herald read meanwhile), statements prepared once, a whole batch in one IMMEDIATE
 // transaction, so each commit costs one WAL write and fsync however many payloads it holds.
-import BetterSqlite3 from 'better-sqlite3';
+import { openSqliteConnection } from '../../../db/sqliteConnection.js';
 import { sqliteTime } from '../../../db/sqliteTime.js';
 import { digestKey, planBatch, type Acceptance } from '../batchPlan.js';
 import { INCOMING_ALERT_COLUMNS, type IncomingAlertRow } from '../rows.js';
@@ -17,8 +17,7 @@ export function sqliteAcceptStore(path: string): AcceptStore {
   // No busy timeout: better-sqlite3 would wait for the lock with the whole thread blocked, and the
   // lock may be held by Herald's own Prisma connection, whose transaction needs this thread to
   // finish. Waiting is done below, between event-loop turns.
-  const db = new BetterSqlite3(path, { timeout: 0 });
-  db.pragma('journal_mode = WAL');
+  const db = openSqliteConnection(path, { timeout: 0 });
   const findDigest = db.prepare<[string, string], { lastSeenAt: string }>('SELECT "lastSeenAt" FROM "PayloadDigest" WHERE "installationId" = ? AND "digest" = ?');
   const upsertDigest = db.prepare<[string, string, string]>(
     'INSERT INTO "PayloadDigest" ("installationId", "digest", "lastSeenAt") VALUES (?, ?, ?) ON CONFLICT ("installationId", "digest") DO UPDATE SET "lastSeenAt" = excluded."lastSeenAt"',

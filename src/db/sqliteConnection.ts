@@ -1,0 +1,28 @@
+// The settings of every SQLite connection Herald keeps open: Prisma's, ingest's accept store and
+// the delivery planner's. Each connection has a page cache of its own.
+import BetterSqlite3 from 'better-sqlite3';
+
+/**
+ * Page cache per connection, in KiB: SQLite's stock default, 2 MiB. better-sqlite3 builds SQLite
+ * with 16 MiB (SQLITE_DEFAULT_CACHE_SIZE=-16000); once the database outgrows them, Herald's three
+ * connections hold 48 MiB of pages the operating system's file cache holds anyway. Measured with
+ * the bench's memory figure (500,000 alerts, a 1.1 GB database): peak RSS 19 MiB lower, the same
+ * alerts/s and CPU per alert.
+ */
+export const SQLITE_CACHE_KIB = 2000;
+
+/** `PRAGMA cache_size` with a negative value counts KiB, not pages. */
+export const SQLITE_CACHE_PRAGMA = `cache_size = -${SQLITE_CACHE_KIB}`;
+
+/** A better-sqlite3 connection with Herald's settings: WAL (readers run beside the writer, commits are cheap; it persists in the file) and the page cache above. */
+export function openSqliteConnection(path: string, options?: BetterSqlite3.Options): BetterSqlite3.Database {
+  const db = new BetterSqlite3(path, options);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(SQLITE_CACHE_PRAGMA);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
