@@ -7,18 +7,20 @@
 // default), and another process takes over.
 import type { Database } from '../db/database.js';
 
-export async function claimChannels(database: Database, owner: string, now: Date, leaseMs: number, limit: number): Promise<string[]> {
+/** Claims up to `limit` channels that are due and have calls waiting; `only` restricts it to one channel. */
+export async function claimChannels(database: Database, owner: string, now: Date, leaseMs: number, limit: number, only?: string): Promise<string[]> {
   if (limit <= 0) return [];
   const until = new Date(now.getTime() + leaseMs);
   const postgres = database.provider === 'postgresql';
   // PostgreSQL numbers its parameters; SQLite's `?` are bound in order, so `now` is passed twice.
-  const [owner_, until_, now1, now2] = postgres ? ['$1', '$2', '$3', '$3'] : ['?', '?', '?', '?'];
+  const [owner_, until_, now1, now2, only_] = postgres ? ['$1', '$2', '$3', '$3', '$4'] : ['?', '?', '?', '?', '?'];
   const rows = await database.prisma.$queryRawUnsafe<{ id: string }[]>(
     `UPDATE "Channel" SET "leaseOwner" = ${owner_}, "leaseUntil" = ${until_}
      WHERE "id" IN (
        SELECT c."id" FROM "Channel" c
        WHERE c."nextSendAt" <= ${now1} AND c."brokenAt" IS NULL
          AND (c."leaseUntil" IS NULL OR c."leaseUntil" <= ${now2})
+         ${only === undefined ? '' : `AND c."id" = ${only_}`}
          AND EXISTS (SELECT 1 FROM "OutboxMessage" o WHERE o."channelRowId" = c."id" AND o."deadAt" IS NULL)
        ORDER BY c."nextSendAt"
        LIMIT ${Math.floor(limit)}
@@ -26,6 +28,7 @@ export async function claimChannels(database: Database, owner: string, now: Date
      )
      RETURNING "id"`,
     ...(postgres ? [owner, until, now] : [owner, until, now, now]),
+    ...(only === undefined ? [] : [only]),
   );
   return rows.map((row) => row.id);
 }

@@ -31,9 +31,13 @@ export type Settlement =
   | { fate: 'channel_broken'; reason: string }
   | { fate: 'installation_gone'; reason: string };
 
-export async function settleDelivery(database: Database, row: OutboxMessage, result: SendResult, now: Date, options: SettleOptions): Promise<Settlement> {
+/**
+ * `calledAt` is when the call was made: the next call to the channel may go `paceMs` after it, as
+ * Slack counts calls as they arrive (pacing from the answer would add each call's latency to the gap).
+ */
+export async function settleDelivery(database: Database, row: OutboxMessage, result: SendResult, now: Date, options: SettleOptions, calledAt: Date = now): Promise<Settlement> {
   const release = { leaseOwner: null, leaseUntil: null };
-  const paced = new Date(now.getTime() + options.paceMs);
+  const paced = new Date(calledAt.getTime() + options.paceMs);
 
   if (result.ok) {
     await database.prisma.$transaction(async (tx) => {

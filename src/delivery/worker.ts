@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { Metrics, OutboxStats } from '../observability/metrics.js';
 import type { BotTokens } from './botTokens.js';
 import { claimChannels } from './claim.js';
+import { nextDueAt } from './nextDue.js';
 import { planDeliveries } from './planner.js';
 import { sendOutboxRow } from './sender.js';
 import { expireOverdue, settleDelivery, type Settlement, type SettleOptions } from './settle.js';
@@ -62,6 +63,8 @@ export class DeliveryWorker {
   #woken = false;
   #lastSweep = 0;
   #heartbeat: NodeJS.Timeout | null = null;
+  /** Channels' next calls, due when their pace allows (#sendAgainAt). */
+  readonly #timers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -90,6 +93,7 @@ export class DeliveryWorker {
     this.#stopping = true;
     this.wake();
     await this.#running;
+    for (const timer of this.#timers) clearTimeout(timer);
     await Promise.all(this.#sending);
     if (this.#heartbeat) clearInterval(this.#heartbeat);
   }
@@ -115,7 +119,7 @@ export class DeliveryWorker {
         this.deps.log.warn({ err: (error as Error).message }, 'delivery could not reach the database; retrying');
       }
       if (this.#stopping) break;
-      if (!this.#woken) await this.#sleep(this.#options.pollMs);
+      if (!this.#woken) await this.#sleep(await this.#untilNextDue());
       // Woken during the tick or while sleeping: the next tick still waits its turn. (A SQLite plan
       // runs without yielding, so wakes arrive after it, during the sleep, not during the tick.)
       const rest = Math.min(MIN_TICK_MS, this.#options.pollMs) - (Date.now() - started);
@@ -148,21 +152,40 @@ export class DeliveryWorker {
   async #claimAndSend(): Promise<void> {
     const free = this.#options.concurrency - this.#sending.size;
     const channels = await claimChannels(this.deps.database, this.owner, this.#now(), this.#options.leaseMs, free);
-    for (const channelRowId of channels) {
-      if (this.#busyChannels.has(channelRowId)) continue; // a slow call: its lease was just renewed
-      this.#busyChannels.add(channelRowId);
-      const sending = this.#sendNext(channelRowId)
-        .catch(async (error: unknown) => {
-          this.deps.log.error({ err: (error as Error).message, channelRowId }, 'delivery to a channel failed unexpectedly (database away?); it is retried');
-          await this.#release(channelRowId).catch(() => undefined); // else the lease expires by itself
-        })
-        .finally(() => {
-          this.#busyChannels.delete(channelRowId);
-          this.#sending.delete(sending);
-          this.wake();
-        });
-      this.#sending.add(sending);
-    }
+    for (const channelRowId of channels) this.#startSending(channelRowId);
+  }
+
+  /**
+   * After a call went out, the channel's next call goes when its pace allows, not at the next tick
+   * (up to a poll or a tick later): in a storm every channel's calls then come a pace apart. If the
+   * channel has nothing waiting by then, or another process holds it, the claim finds nothing.
+   */
+  #sendAgainAt(channelRowId: string, at: Date): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (this.#stopping || this.#busyChannels.has(channelRowId) || this.#sending.size >= this.#options.concurrency) return; // the next tick claims it
+      claimChannels(this.deps.database, this.owner, this.#now(), this.#options.leaseMs, 1, channelRowId)
+        .then((claimed) => claimed.forEach((id) => this.#startSending(id)))
+        .catch(() => undefined); // the database away: the next tick claims it
+    }, Math.max(0, at.getTime() - this.#now().getTime()));
+    timer.unref(); // stop() clears them; they never hold the process open
+    this.#timers.add(timer);
+  }
+
+  #startSending(channelRowId: string): void {
+    if (this.#busyChannels.has(channelRowId)) return; // a slow call: its lease was just renewed
+    this.#busyChannels.add(channelRowId);
+    const sending = this.#sendNext(channelRowId)
+      .catch(async (error: unknown) => {
+        this.deps.log.error({ err: (error as Error).message, channelRowId }, 'delivery to a channel failed unexpectedly (database away?); it is retried');
+        await this.#release(channelRowId).catch(() => undefined); // else the lease expires by itself
+      })
+      .finally(() => {
+        this.#busyChannels.delete(channelRowId);
+        this.#sending.delete(sending);
+        this.wake();
+      });
+    this.#sending.add(sending);
   }
 
   /** Sends the first row waiting for a channel this process holds, and settles it. */
@@ -170,10 +193,12 @@ export class DeliveryWorker {
     const { database } = this.deps;
     const row = await database.prisma.outboxMessage.findFirst({ where: { channelRowId, deadAt: null }, orderBy: { id: 'asc' }, include: { channel: true } });
     if (!row) return this.#release(channelRowId);
+    const calledAt = this.#now();
     const result = await sendOutboxRow({ db: database.prisma, slack: this.deps.slack, tokens: this.deps.tokens, log: this.deps.log, now: this.#now }, row, row.channel.channelId);
     const now = this.#now();
-    const settlement = await settleDelivery(database, row, result, now, { paceMs: this.#options.paceMs, deadlineMs: this.#options.deadlineMs, deactivate: this.deps.deactivate });
+    const settlement = await settleDelivery(database, row, result, now, { paceMs: this.#options.paceMs, deadlineMs: this.#options.deadlineMs, deactivate: this.deps.deactivate }, calledAt);
     this.#record(row, settlement, now);
+    if (settlement.fate === 'sent') this.#sendAgainAt(channelRowId, new Date(calledAt.getTime() + this.#options.paceMs));
   }
 
   async #release(channelRowId: string): Promise<void> {
@@ -223,6 +248,18 @@ export class DeliveryWorker {
     } catch {
       return { pending: NaN, oldestPendingAgeSeconds: NaN, dead: NaN }; // database away: /metrics still answers
     }
+  }
+
+  /**
+   * How long to sleep: until the next group falls due (group_wait, group_interval) or the next
+   * channel with something to send is free of its pace, when that comes before the next poll. Without
+   * it every step of a storm (first post, each paced update) would also wait for a poll.
+   */
+  async #untilNextDue(): Promise<number> {
+    const { pollMs } = this.#options;
+    const now = this.#now();
+    const next = await nextDueAt(this.deps.database, now).catch(() => null); // the database away: poll as usual
+    return next === null ? pollMs : Math.min(pollMs, Math.max(0, next.getTime() - now.getTime()));
   }
 
   #sleep(ms: number): Promise<void> {
