@@ -38,9 +38,9 @@ type Decision =
   /** Every alert resolved: the message turns green (if the channel saw it fire), and the group closes. */
   | { kind: 'close'; told: Told; wasTold: boolean };
 
-/** Evaluates up to `limit` due groups; returns how many it looked at. */
-export async function evaluateDueGroups(tx: SqlTx, now: Date, limit: number): Promise<number> {
-  const groups = await dueGroups(tx, now, limit);
+/** Evaluates up to `limit` groups due by `dueBy` (default now); returns how many it looked at. */
+export async function evaluateDueGroups(tx: SqlTx, now: Date, limit: number, dueBy: Date = now): Promise<number> {
+  const groups = await dueGroups(tx, dueBy, limit);
   // One query for every due group's alert states (not their JSON: a storm's group holds
   // thousands, and only a reply needs them).
   const states = await selectIn<Record<string, unknown>>(
@@ -79,9 +79,9 @@ export async function evaluateDueGroups(tx: SqlTx, now: Date, limit: number): Pr
 }
 
 /** The groups whose time has come, with their channel and workspace. */
-async function dueGroups(tx: SqlTx, now: Date, limit: number): Promise<DueGroup[]> {
+async function dueGroups(tx: SqlTx, dueBy: Date, limit: number): Promise<DueGroup[]> {
   const statement = new Statement(tx.provider);
-  const sql = `SELECT * FROM "AlertGroup" WHERE "openKey" IS NOT NULL AND "nextEvaluationAt" <= ${statement.param(now, 'time')} ORDER BY "nextEvaluationAt" LIMIT ${Math.floor(limit)}`;
+  const sql = `SELECT * FROM "AlertGroup" WHERE "openKey" IS NOT NULL AND "nextEvaluationAt" <= ${statement.param(dueBy, 'time')} ORDER BY "nextEvaluationAt" LIMIT ${Math.floor(limit)}`;
   const groups = (await statement.query<Record<string, unknown>>(tx, sql)).map((row) => fromRow<AlertGroup>('AlertGroup', row));
   if (groups.length === 0) return [];
   const channels = await selectIn<Record<string, unknown>>(tx, [...new Set(groups.map((g) => g.channelRowId))], (ids) => `SELECT * FROM "Channel" WHERE "id" IN (${ids})`);

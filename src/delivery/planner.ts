@@ -36,6 +36,21 @@ export interface PlanResult {
   more: boolean;
 }
 
+/**
+ * A group flushing while alerts accepted before its time are still waiting to be filed would
+ * leave them out of its message, and telling them would cost another call a group_interval later
+ * (a storm's first messages would each be followed by an update). So while a backlog is being
+ * filed, only groups due by the last alert filed are evaluated: every alert accepted before then
+ * is in. A backlog that filing cannot catch up with holds flushes back by at most this long.
+ */
+const MAX_FLUSH_HOLD_MS = 5_000;
+
+function flushCutoff(filed: IncomingAlert[], limits: PlanLimits, now: Date): Date {
+  const last = filed.at(-1);
+  if (filed.length < limits.alerts || !last) return now; // nothing accepted is left unfiled
+  return new Date(Math.min(now.getTime(), Math.max(last.receivedAt.getTime(), now.getTime() - MAX_FLUSH_HOLD_MS)));
+}
+
 /** Plans once; null when another process is planning right now (or holds SQLite's write lock for long). */
 export async function planDeliveries(database: Database, now: Date, limits: PlanLimits = DEFAULT_PLAN_LIMITS[database.provider]): Promise<PlanResult | null> {
   try {
@@ -44,7 +59,7 @@ export async function planDeliveries(database: Database, now: Date, limits: Plan
       const sql = `SELECT * FROM "IncomingAlert" WHERE "processedAt" IS NULL ORDER BY "receivedAt" LIMIT ${Math.floor(limits.alerts)}`;
       const incoming = (await statement.query<Record<string, unknown>>(tx, sql)).map((row) => fromRow<IncomingAlert>('IncomingAlert', row));
       await fileIncomingAlerts(tx, incoming, now);
-      const evaluated = await evaluateDueGroups(tx, now, limits.groups);
+      const evaluated = await evaluateDueGroups(tx, now, limits.groups, flushCutoff(incoming, limits, now));
       return { filed: incoming.length, evaluated, more: incoming.length === limits.alerts || evaluated === limits.groups };
     }, { key: PLANNER_LOCK });
   } catch (error) {

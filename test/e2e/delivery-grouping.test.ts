@@ -327,6 +327,41 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(await outboxKinds(db, { channelRowId: workspace.id }), ['reply'], 'the workspace’s 4 h');
     });
 
+    it('holds a group due while a backlog is filed until the alerts accepted before its time are in (README, How alerts reach Slack)', async () => {
+      const { db, database } = world;
+      await insertInstallation(db);
+      await insertChannel(db, { channelId: 'C0ALERTS' });
+      const first = firing(disk('db-1'));
+      await receive(db, T0, [first]);
+      await plan(database, T0);
+      const backlog = [firing(disk('db-2')), firing(disk('db-3')), firing(disk('db-4'))];
+      await receive(db, at(9 * SECOND), backlog);
+
+      // One alert filed per plan: at 10 s the group is due, but alerts received at 9 s wait to be filed.
+      const oneAtATime = { alerts: 1, groups: 200 };
+      for (let i = 0; i < backlog.length; i++) {
+        assert.deepEqual(await plan(database, at(10 * SECOND), oneAtATime), { filed: 1, evaluated: 0, more: true }, `plan ${i + 1}: held while the backlog is filed`);
+      }
+      assert.deepEqual(await outboxKinds(db), []);
+      assert.deepEqual(await plan(database, at(10 * SECOND), oneAtATime), { filed: 0, evaluated: 1, more: false });
+      assert.deepEqual(await outboxKinds(db), ['post'], 'one message, no update to follow');
+      assert.deepEqual(fingerprints((await onlyGroup(db)).notifiedFiring), [first, ...backlog].map((a) => a.fingerprint).sort());
+    });
+
+    it('holds a due group back at most 5 s for a backlog filing cannot catch up with', async () => {
+      const { db, database } = world;
+      await insertInstallation(db);
+      await insertChannel(db, { channelId: 'C0ALERTS' });
+      await receive(db, T0, [firing(disk('db-1'))]);
+      await plan(database, T0);
+      await receive(db, at(1 * SECOND), [firing(disk('db-2')), firing(disk('db-3'))]);
+
+      const oneAtATime = { alerts: 1, groups: 200 };
+      assert.deepEqual(await plan(database, at(14 * SECOND), oneAtATime), { filed: 1, evaluated: 0, more: true }, 'due at 10 s, held until 15 s');
+      assert.deepEqual(await plan(database, at(15 * SECOND), oneAtATime), { filed: 1, evaluated: 1, more: true }, 'told at 15 s, backlog or not');
+      assert.deepEqual(await outboxKinds(db), ['post']);
+    });
+
     it(
       'repeats no more often than group_interval when repeat_interval is shorter (README, Grouping)',
       async () => {
