@@ -33,8 +33,13 @@ export interface StormFigure {
   lost: number;
   duplicates: number;
   deadLetters: number;
-  /** From the first request until every alert was told; null if that did not happen by the deadline. */
+  /**
+   * From the first request until Slack answered the last call that told the channels, once the
+   * database confirms nothing is left to tell; null if that did not happen by the deadline.
+   */
   drainSeconds: number | null;
+  /** From the first request until the bench's poll of the database (every 250 ms) found everything told. */
+  confirmedSeconds: number | null;
   /** group_wait, then one call a second to the busiest channel. */
   idealSeconds: number;
   busiestChannelCalls: number;
@@ -133,6 +138,8 @@ async function untold(herald: BenchHerald): Promise<string[]> {
   });
 }
 
+/** A call Slack accepted that showed something in a channel: a post, an update or a thread reply. */
+const isToldCall = (call: RecordedCall) => (call.method === 'chat.postMessage' || call.method === 'chat.update') && call.status === 200 && call.response.ok === true;
 const isParent = (call: RecordedCall) => call.method === 'chat.postMessage' && call.status === 200 && call.response.ok === true && call.args.thread_ts === undefined;
 
 export async function measureStorm(settings: BenchSettings): Promise<StormFigure> {
@@ -147,16 +154,20 @@ export async function measureStorm(settings: BenchSettings): Promise<StormFigure
     const ingestSeconds = (Date.now() - started) / 1000;
     log(`  accepted ${accepted} alerts in ${ingestSeconds.toFixed(1)} s (${refused} requests refused)`);
     const done = await pollUntil(async () => ((await drained(herald)) ? Date.now() : null), settings.deadlineSeconds * 1000, 250);
-    const drainSeconds = done === null ? null : (done - started) / 1000;
-    log(`  ${drainSeconds === null ? `not drained after ${settings.deadlineSeconds} s` : `drained ${drainSeconds.toFixed(1)} s after the first request`}`);
-    return { ...(await verify(herald, since, settings, accepted)), accepted, refusedRequests: refused, ingestSeconds, drainSeconds };
+    const calls = herald.emulator.calls.slice(since);
+    const lastTold = Math.max(started, ...calls.filter(isToldCall).map((call) => call.at));
+    const drainSeconds = done === null ? null : (lastTold - started) / 1000;
+    const confirmedSeconds = done === null ? null : (done - started) / 1000;
+    log(`  ${drainSeconds === null ? `not drained after ${settings.deadlineSeconds} s` : `last call that told at ${drainSeconds.toFixed(2)} s, confirmed drained at ${confirmedSeconds?.toFixed(2)} s after the first request`}`);
+    logTimeline(calls, started);
+    return { ...(await verify(herald, since, settings, accepted)), accepted, refusedRequests: refused, ingestSeconds, drainSeconds, confirmedSeconds };
   } finally {
     await herald.stop();
   }
 }
 
 /** Everything except the timings, from the emulator's calls and Herald's database. */
-async function verify(herald: BenchHerald, since: number, settings: BenchSettings, accepted: number): Promise<Omit<StormFigure, 'accepted' | 'refusedRequests' | 'ingestSeconds' | 'drainSeconds'>> {
+async function verify(herald: BenchHerald, since: number, settings: BenchSettings, accepted: number): Promise<Omit<StormFigure, 'accepted' | 'refusedRequests' | 'ingestSeconds' | 'drainSeconds' | 'confirmedSeconds'>> {
   const db = herald.observer.prisma;
   const problems: string[] = [];
   const calls = herald.emulator.calls.slice(since);
@@ -184,8 +195,7 @@ async function verify(herald: BenchHerald, since: number, settings: BenchSetting
 
   const ok = calls.filter((call) => call.status === 200 && call.response.ok === true);
   const perChannel = new Map<string, number>();
-  for (const call of ok) {
-    if (call.method !== 'chat.postMessage' && call.method !== 'chat.update') continue;
+  for (const call of calls.filter(isToldCall)) {
     const channel = String(call.args.channel);
     perChannel.set(channel, (perChannel.get(channel) ?? 0) + 1);
   }
@@ -209,6 +219,19 @@ async function verify(herald: BenchHerald, since: number, settings: BenchSetting
     busiestChannelCalls: busiest,
     problems,
   };
+}
+
+/** Progress: when each Slack call was answered, seconds after the first request, for the channels that took most. */
+function logTimeline(calls: RecordedCall[], started: number): void {
+  const byChannel = new Map<string, string[]>();
+  for (const call of calls) {
+    if (call.method !== 'chat.postMessage' && call.method !== 'chat.update') continue;
+    const times = byChannel.get(String(call.args.channel)) ?? [];
+    times.push(`${call.method === 'chat.update' ? 'update' : 'post'}${call.status === 200 ? '' : ` ${call.status}`} ${((call.at - started) / 1000).toFixed(2)}`);
+    byChannel.set(String(call.args.channel), times);
+  }
+  const busiest = [...byChannel].sort((a, b) => b[1].length - a[1].length).slice(0, 3);
+  for (const [channel, times] of busiest) log(`  ${channel}: ${times.join(', ')} s`);
 }
 
 function log(line: string): void {

@@ -125,7 +125,8 @@ function stormSection(f: StormFigure): string {
     ['Alerts lost', int(f.lost)],
     ['Duplicate posts', int(f.duplicates)],
     ['Dead letters', int(f.deadLetters)],
-    ['Time to drain (first request → everything told)', seconds(f.drainSeconds)],
+    ['Time to drain (first request → the last Slack call that told)', seconds(f.drainSeconds)],
+    ['Drain confirmed by the database (polled every 250 ms)', seconds(f.confirmedSeconds)],
     ['Ideal (group_wait, then 1 call/s to the busiest channel)', `${fixed(f.idealSeconds)} s (${f.busiestChannelCalls} calls)`],
     ['Drain / ideal', f.drainSeconds === null || f.idealSeconds === 0 ? '—' : `${fixed(f.drainSeconds / f.idealSeconds, 2)}×`],
   ];
