@@ -119,7 +119,10 @@ export class DeliveryWorker {
         this.deps.log.warn({ err: (error as Error).message }, 'delivery could not reach the database; retrying');
       }
       if (this.#stopping) break;
-      if (!this.#woken) await this.#sleep(await this.#untilNextDue());
+      if (!this.#woken) {
+        const idle = await this.#untilNextDue();
+        if (!this.#woken) await this.#sleep(idle); // a wake during that query is not lost
+      }
       // Woken during the tick or while sleeping: the next tick still waits its turn. (A SQLite plan
       // runs without yielding, so wakes arrive after it, during the sleep, not during the tick.)
       const rest = Math.min(MIN_TICK_MS, this.#options.pollMs) - (Date.now() - started);

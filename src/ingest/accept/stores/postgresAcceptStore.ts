@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import { digestKey, planBatch } from '../batchPlan.js';
 import { INCOMING_ALERT_COLUMNS } from '../rows.js';
+import { inPgTransaction } from '../../../db/sql.js';
 import type { AcceptStore } from './acceptStore.js';
 
 /** timestamp(3) columns hold UTC without a zone (as Prisma writes them): pass them that way. */
@@ -20,15 +21,8 @@ const INSERT_ALERTS = `INSERT INTO "IncomingAlert" (${INCOMING_ALERT_COLUMNS.map
 
 export function postgresAcceptStore(pool: pg.Pool): AcceptStore {
   return {
-    async commit(batch, now, repeatWindowMs) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      // A checked-out client has no listener of the pool's: a server that dies mid-transaction
-      // would make it emit an unhandled 'error' and take the process down.
-      const onError = (error: Error) => (broken = error);
-      client.on('error', onError);
-      try {
-        await client.query('BEGIN');
+    commit: (batch, now, repeatWindowMs) =>
+      inPgTransaction(pool, async (client) => {
         const known = await client.query<{ installationId: string; digest: string; lastSeenAt: Date }>(
           'SELECT "installationId", "digest", "lastSeenAt" FROM "PayloadDigest" WHERE "installationId" = ANY($1::text[]) AND "digest" = ANY($2::text[])',
           [[...new Set(batch.map((a) => a.installationId))], [...new Set(batch.map((a) => a.digest))]],
@@ -50,17 +44,8 @@ export function postgresAcceptStore(pool: pg.Pool): AcceptStore {
           }));
           await client.query(INSERT_ALERTS, columns);
         }
-        await client.query('COMMIT');
         return plan.outcomes;
-      } catch (error) {
-        // The connection may be what failed: then it is discarded rather than returned to the pool.
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
-        throw error;
-      } finally {
-        client.off('error', onError);
-        client.release(broken);
-      }
-    },
+      }),
     close: async () => undefined, // the pool belongs to the database, which closes it
   };
 }
