@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import { migrate, type MigrationConnection } from './migrate.js';
 import { providerOf, type Provider } from './provider.js';
 import { postgresRunner, sqliteRunner, type SqlRunner } from './sql.js';
-import { openSqliteConnection, SQLITE_CACHE_PRAGMA } from './sqliteConnection.js';
+import { openSqliteConnection, SQLITE_CACHE_PRAGMA, SQLITE_SYNCHRONOUS_PRAGMA } from './sqliteConnection.js';
 
 /** The Prisma client type Herald's code is written against (both generated clients have it). */
 export type Db = SqliteClient;
@@ -56,8 +56,9 @@ async function openSqlite(databaseUrl: string, log: Logger): Promise<Database> {
   }
   const prisma = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: path, timeout: 10_000 }) });
   try {
-    // The adapter opens its one connection itself, so Herald's page-cache setting goes through it.
+    // The adapter opens its one connection itself, so Herald's settings go through it.
     await prisma.$executeRawUnsafe(`PRAGMA ${SQLITE_CACHE_PRAGMA}`);
+    await prisma.$executeRawUnsafe(`PRAGMA ${SQLITE_SYNCHRONOUS_PRAGMA}`);
   } catch (error) {
     await prisma.$disconnect();
     throw error;

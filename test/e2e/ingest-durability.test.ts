@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { openDatabase } from '../../src/db/database.js';
+import { openSqliteConnection } from '../../src/db/sqliteConnection.js';
 import { silentLogger } from '../../src/log.js';
 import type { SlackEmulator } from '../emulator/index.js';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.js';
@@ -68,3 +69,29 @@ for (const kind of testDatabaseKinds()) {
     });
   });
 }
+
+describe('durable commits on SQLite', () => {
+  it('every connection waits for the disk at commit (synchronous=FULL), also on a file already in WAL mode', async (t) => {
+    const sqlite = testDatabaseKinds().find((kind) => kind.name === 'sqlite');
+    assert.ok(sqlite);
+    const { url, drop } = await sqlite.create();
+    t.after(drop);
+    // Twice: the second open finds the file in WAL mode, where better-sqlite3's SQLite would default to NORMAL.
+    for (const open of ['first', 'second']) {
+      const database = await openDatabase(url, silentLogger());
+      try {
+        const [prismaSetting] = await database.prisma.$queryRawUnsafe<{ synchronous: bigint | number }[]>('PRAGMA synchronous');
+        assert.equal(Number(prismaSetting?.synchronous), 2, `Prisma's connection, ${open} open`);
+      } finally {
+        await database.close();
+      }
+      const raw = openSqliteConnection(url.slice('file:'.length));
+      try {
+        assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+        assert.equal(raw.pragma('synchronous', { simple: true }), 2, `the driver's connections (ingest, planner), ${open} open`);
+      } finally {
+        raw.close();
+      }
+    }
+  });
+});
