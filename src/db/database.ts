@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import { migrate, type MigrationConnection } from './migrate.js';
 import { providerOf, type Provider } from './provider.js';
 import { postgresRunner, sqliteRunner, type SqlRunner } from './sql.js';
-import { openSqliteConnection, SQLITE_CACHE_PRAGMA, SQLITE_SYNCHRONOUS_PRAGMA } from './sqliteConnection.js';
+import { openSqliteConnection, SQLITE_CACHE_PRAGMA, synchronousPragma } from './sqliteConnection.js';
 
 /** The Prisma client type Herald's code is written against (both generated clients have it). */
 export type Db = SqliteClient;
@@ -48,7 +48,7 @@ export function sqlitePath(databaseUrl: string): string {
 async function openSqlite(databaseUrl: string, log: Logger): Promise<Database> {
   const path = sqlitePath(databaseUrl);
   mkdirSync(dirname(path), { recursive: true });
-  const raw = openSqliteConnection(path);
+  const raw = openSqliteConnection(path, 'normal');
   try {
     await migrate(sqliteMigrationConnection(raw), log);
   } finally {
@@ -58,7 +58,7 @@ async function openSqlite(databaseUrl: string, log: Logger): Promise<Database> {
   try {
     // The adapter opens its one connection itself, so Herald's settings go through it.
     await prisma.$executeRawUnsafe(`PRAGMA ${SQLITE_CACHE_PRAGMA}`);
-    await prisma.$executeRawUnsafe(`PRAGMA ${SQLITE_SYNCHRONOUS_PRAGMA}`);
+    await prisma.$executeRawUnsafe(`PRAGMA ${synchronousPragma('normal')}`);
   } catch (error) {
     await prisma.$disconnect();
     throw error;

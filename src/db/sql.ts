@@ -127,7 +127,7 @@ const STATEMENT_CACHE = 200;
  * finish. The statements of a transaction run synchronously, so nothing else interleaves with it.
  */
 export function sqliteRunner(path: string): SqlRunner {
-  const db = openSqliteConnection(path, { timeout: 0 });
+  const db = openSqliteConnection(path, 'normal', { timeout: 0 });
   const prepared = new Map<string, BetterSqlite3.Statement>();
   const prepare = (sql: string) => {
     let statement = prepared.get(sql);

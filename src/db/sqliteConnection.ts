@@ -15,25 +15,33 @@ export const SQLITE_CACHE_KIB = 2000;
 export const SQLITE_CACHE_PRAGMA = `cache_size = -${SQLITE_CACHE_KIB}`;
 
 /**
- * Every commit reaches the disk before it returns (an fsync of the WAL), so a 202 means the alerts
- * survive a power loss too, not only a crash of Herald. better-sqlite3 builds SQLite so that a
- * connection opening a database already in WAL mode gets NORMAL (no fsync until a checkpoint)
- * while a fresh one gets FULL; Herald says which. Measured with `BENCH_ONLY=ingest npm run bench`
- * (2026-12-07): FULL costs about a fifth of single-alert ingest (2,833 against 3,545 alerts/s) and
- * nothing measurable with 100 alerts per request, where group commit spreads the fsync.
+ * When a commit waits for the disk. better-sqlite3 builds SQLite so that a connection opening a
+ * database already in WAL mode gets NORMAL (no fsync until a checkpoint) and a fresh one FULL, so
+ * Herald says which, per connection:
+ * - `durable` (FULL, an fsync of the WAL per commit) for ingest's accept store: a 202 means the
+ *   alerts survive a power loss, not only a crash of Herald. Measured with `BENCH_ONLY=ingest npm
+ *   run bench` (2026-12-07): about a fifth of single-alert ingest (2,833 against 3,545 alerts/s),
+ *   nothing measurable with 100 alerts per request, where group commit spreads the fsync.
+ * - `normal` (NORMAL) for delivery's bookkeeping and everything else: a power loss can roll back
+ *   only its last commits, to a state delivery redoes (alerts filed again, a call made again; at
+ *   worst a message posted twice). The WAL is one file, so the next durable commit makes them
+ *   durable too. With FULL here every settled Slack call waited for an fsync, one channel after
+ *   another, and the bench's storm drained 0.3 s later.
  */
-export const SQLITE_SYNCHRONOUS_PRAGMA = 'synchronous = FULL';
+export type SqliteCommits = 'durable' | 'normal';
 
-/** A better-sqlite3 connection with Herald's settings: WAL (readers run beside the writer; it persists in the file), durable commits and the page cache above. */
-export function openSqliteConnection(path: string, options?: BetterSqlite3.Options): BetterSqlite3.Database {
+/** A better-sqlite3 connection with Herald's settings: WAL (readers run beside the writer; it persists in the file), the commits above and the page cache. */
+export function openSqliteConnection(path: string, commits: SqliteCommits, options?: BetterSqlite3.Options): BetterSqlite3.Database {
   const db = new BetterSqlite3(path, options);
   try {
     db.pragma('journal_mode = WAL');
     db.pragma(SQLITE_CACHE_PRAGMA);
-    db.pragma(SQLITE_SYNCHRONOUS_PRAGMA);
+    db.pragma(synchronousPragma(commits));
   } catch (error) {
     db.close();
     throw error;
   }
   return db;
 }
+
+export const synchronousPragma = (commits: SqliteCommits): string => `synchronous = ${commits === 'durable' ? 'FULL' : 'NORMAL'}`;
