@@ -140,7 +140,7 @@ async function untold(herald: BenchHerald): Promise<string[]> {
 
 /** A call Slack accepted that showed something in a channel: a post, an update or a thread reply. */
 const isToldCall = (call: RecordedCall) => (call.method === 'chat.postMessage' || call.method === 'chat.update') && call.status === 200 && call.response.ok === true;
-const isParent = (call: RecordedCall) => call.method === 'chat.postMessage' && call.status === 200 && call.response.ok === true && call.args.thread_ts === undefined;
+const isParent = (call: RecordedCall) => isToldCall(call) && call.method === 'chat.postMessage' && call.args.thread_ts === undefined;
 
 export async function measureStorm(settings: BenchSettings): Promise<StormFigure> {
   log(`Storm: ${settings.stormAlerts} alerts, ${settings.stormAlertnames} alertnames, ${STORM_CHANNELS} channels`);
@@ -160,17 +160,16 @@ export async function measureStorm(settings: BenchSettings): Promise<StormFigure
     const confirmedSeconds = done === null ? null : (done - started) / 1000;
     log(`  ${drainSeconds === null ? `not drained after ${settings.deadlineSeconds} s` : `last call that told at ${drainSeconds.toFixed(2)} s, confirmed drained at ${confirmedSeconds?.toFixed(2)} s after the first request`}`);
     logTimeline(calls, started);
-    return { ...(await verify(herald, since, settings, accepted)), accepted, refusedRequests: refused, ingestSeconds, drainSeconds, confirmedSeconds };
+    return { ...(await verify(herald, calls, settings, accepted)), accepted, refusedRequests: refused, ingestSeconds, drainSeconds, confirmedSeconds };
   } finally {
     await herald.stop();
   }
 }
 
 /** Everything except the timings, from the emulator's calls and Herald's database. */
-async function verify(herald: BenchHerald, since: number, settings: BenchSettings, accepted: number): Promise<Omit<StormFigure, 'accepted' | 'refusedRequests' | 'ingestSeconds' | 'drainSeconds' | 'confirmedSeconds'>> {
+async function verify(herald: BenchHerald, calls: RecordedCall[], settings: BenchSettings, accepted: number): Promise<Omit<StormFigure, 'accepted' | 'refusedRequests' | 'ingestSeconds' | 'drainSeconds' | 'confirmedSeconds'>> {
   const db = herald.observer.prisma;
   const problems: string[] = [];
-  const calls = herald.emulator.calls.slice(since);
   const channels = await db.channel.findMany({ where: { installationId: WORKSPACE } });
   const slackChannelOf = new Map(channels.map((c) => [c.id, c.channelId]));
   const groups = await db.alertGroup.findMany({ select: { channelRowId: true, messageTs: true, notifiedFiring: true } });
@@ -193,9 +192,9 @@ async function verify(herald: BenchHerald, since: number, settings: BenchSetting
   const unprocessed = incoming.filter((row) => row.processedAt === null).length;
   if (unprocessed > 0) problems.push(`${unprocessed} accepted alerts never filed`);
 
-  const ok = calls.filter((call) => call.status === 200 && call.response.ok === true);
+  const shown = calls.filter(isToldCall);
   const perChannel = new Map<string, number>();
-  for (const call of calls.filter(isToldCall)) {
+  for (const call of shown) {
     const channel = String(call.args.channel);
     perChannel.set(channel, (perChannel.get(channel) ?? 0) + 1);
   }
@@ -209,8 +208,8 @@ async function verify(herald: BenchHerald, since: number, settings: BenchSetting
     channels: STORM_CHANNELS,
     groups: groups.length,
     parentPosts: parents.length,
-    updates: ok.filter((call) => call.method === 'chat.update').length,
-    replies: ok.filter((call) => call.method === 'chat.postMessage' && call.args.thread_ts !== undefined).length,
+    updates: shown.filter((call) => call.method === 'chat.update').length,
+    replies: shown.filter((call) => call.method === 'chat.postMessage' && call.args.thread_ts !== undefined).length,
     rateLimited: calls.filter((call) => call.status === 429).length,
     lost,
     duplicates,

@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import { migrate, type MigrationConnection } from './migrate.js';
 import { providerOf, type Provider } from './provider.js';
 import { postgresRunner, sqliteRunner, type SqlRunner } from './sql.js';
-import { openSqliteConnection, SQLITE_CACHE_PRAGMA, synchronousPragma } from './sqliteConnection.js';
+import { openSqliteConnection, sqlitePragmas } from './sqliteConnection.js';
 
 /** The Prisma client type Herald's code is written against (both generated clients have it). */
 export type Db = SqliteClient;
@@ -57,8 +57,7 @@ async function openSqlite(databaseUrl: string, log: Logger): Promise<Database> {
   const prisma = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: path, timeout: 10_000 }) });
   try {
     // The adapter opens its one connection itself, so Herald's settings go through it.
-    await prisma.$executeRawUnsafe(`PRAGMA ${SQLITE_CACHE_PRAGMA}`);
-    await prisma.$executeRawUnsafe(`PRAGMA ${synchronousPragma('normal')}`);
+    for (const pragma of sqlitePragmas('normal')) await prisma.$executeRawUnsafe(`PRAGMA ${pragma}`);
   } catch (error) {
     await prisma.$disconnect();
     throw error;

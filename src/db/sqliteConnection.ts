@@ -12,7 +12,7 @@ import BetterSqlite3 from 'better-sqlite3';
 export const SQLITE_CACHE_KIB = 2000;
 
 /** `PRAGMA cache_size` with a negative value counts KiB, not pages. */
-export const SQLITE_CACHE_PRAGMA = `cache_size = -${SQLITE_CACHE_KIB}`;
+const SQLITE_CACHE_PRAGMA = `cache_size = -${SQLITE_CACHE_KIB}`;
 
 /**
  * When a commit waits for the disk. better-sqlite3 builds SQLite so that a connection opening a
@@ -34,9 +34,8 @@ export type SqliteCommits = 'durable' | 'normal';
 export function openSqliteConnection(path: string, commits: SqliteCommits, options?: BetterSqlite3.Options): BetterSqlite3.Database {
   const db = new BetterSqlite3(path, options);
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma(SQLITE_CACHE_PRAGMA);
-    db.pragma(synchronousPragma(commits));
+    db.pragma('journal_mode = WAL'); // a setting of the file: once set, every connection has it
+    for (const pragma of sqlitePragmas(commits)) db.pragma(pragma);
   } catch (error) {
     db.close();
     throw error;
@@ -44,4 +43,7 @@ export function openSqliteConnection(path: string, commits: SqliteCommits, optio
   return db;
 }
 
-export const synchronousPragma = (commits: SqliteCommits): string => `synchronous = ${commits === 'durable' ? 'FULL' : 'NORMAL'}`;
+/** Herald's settings of each connection, as PRAGMA bodies: also for the one Prisma's adapter opens itself. */
+export function sqlitePragmas(commits: SqliteCommits): string[] {
+  return [SQLITE_CACHE_PRAGMA, `synchronous = ${commits === 'durable' ? 'FULL' : 'NORMAL'}`];
+}

@@ -35,7 +35,7 @@ export type Settlement =
  * `calledAt` is when the call was made: the next call to the channel may go `paceMs` after it, as
  * Slack counts calls as they arrive (pacing from the answer would add each call's latency to the gap).
  */
-export async function settleDelivery(database: Database, row: OutboxMessage, result: SendResult, now: Date, options: SettleOptions, calledAt: Date = now): Promise<Settlement> {
+export async function settleDelivery(database: Database, row: OutboxMessage, result: SendResult, now: Date, options: SettleOptions, calledAt: Date): Promise<Settlement> {
   const release = { leaseOwner: null, leaseUntil: null };
   const paced = new Date(calledAt.getTime() + options.paceMs);
 

@@ -254,14 +254,13 @@ export class DeliveryWorker {
   }
 
   /**
-   * How long to sleep: until the next group falls due (group_wait, group_interval) or the next
-   * channel with something to send is free of its pace, when that comes before the next poll. Without
-   * it every step of a storm (first post, each paced update) would also wait for a poll.
+   * How long to sleep: until the next group falls due (group_wait, group_interval), when that comes
+   * before the next poll. Without it a storm's first messages would also wait for a poll.
    */
   async #untilNextDue(): Promise<number> {
     const { pollMs } = this.#options;
     const now = this.#now();
-    const next = await nextDueAt(this.deps.database, now).catch(() => null); // the database away: poll as usual
+    const next = await nextDueAt(this.deps.database).catch(() => null); // the database away: poll as usual
     return next === null ? pollMs : Math.min(pollMs, Math.max(0, next.getTime() - now.getTime()));
   }
 

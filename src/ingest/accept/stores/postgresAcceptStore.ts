@@ -2,9 +2,9 @@
 // statements, whatever its size: the known digests, the digests upserted, and every alert row in
 // one INSERT … SELECT FROM unnest(arrays), one array per column.
 import type pg from 'pg';
+import { inPgTransaction } from '../../../db/sql.js';
 import { digestKey, planBatch } from '../batchPlan.js';
 import { INCOMING_ALERT_COLUMNS } from '../rows.js';
-import { inPgTransaction } from '../../../db/sql.js';
 import type { AcceptStore } from './acceptStore.js';
 
 /** timestamp(3) columns hold UTC without a zone (as Prisma writes them): pass them that way. */

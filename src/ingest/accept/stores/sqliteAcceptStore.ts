@@ -17,7 +17,8 @@ export function sqliteAcceptStore(path: string): AcceptStore {
   // No busy timeout: better-sqlite3 would wait for the lock with the whole thread blocked, and the
   // lock may be held by Herald's own Prisma connection, whose transaction needs this thread to
   // finish. Waiting is done below, between event-loop turns.
-  const db = openSqliteConnection(path, 'durable', { timeout: 0 }) // a 202 waits for the disk;
+  // 'durable': a 202 waits for the disk.
+  const db = openSqliteConnection(path, 'durable', { timeout: 0 });
   const findDigest = db.prepare<[string, string], { lastSeenAt: string }>('SELECT "lastSeenAt" FROM "PayloadDigest" WHERE "installationId" = ? AND "digest" = ?');
   const upsertDigest = db.prepare<[string, string, string]>(
     'INSERT INTO "PayloadDigest" ("installationId", "digest", "lastSeenAt") VALUES (?, ?, ?) ON CONFLICT ("installationId", "digest") DO UPDATE SET "lastSeenAt" = excluded."lastSeenAt"',
