@@ -57,7 +57,7 @@ export async function startHerald(config: Config, log: Logger, options: HeraldOp
       { deadlineMs: config.delivery.deadlineMs, ...options.delivery },
     );
     finishWebApp(web, log);
-    const ingest = createIngestEndpoint({ config, database, box, log, metrics, onAccepted: () => delivery.wake() });
+    const ingest = createIngestEndpoint({ config, database, box, log, metrics, onAccepted: (alerts) => delivery.accepted(alerts) });
     const server = createHttpServer(web, ingest.handle);
     const port = await listen(server, config.port);
     delivery.start();

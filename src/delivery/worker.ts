@@ -2,6 +2,7 @@
 // what the outbox holds, one call at a time per channel, many channels at once. Several Herald
 // processes may run it on one database: plans are serialized, channels are leased (claim.ts).
 import { randomUUID } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import type { WebClient } from '@slack/web-api';
 import type { Database, OutboxMessage } from '../db/database.js';
 import type { Logger } from '../log.js';
@@ -9,7 +10,7 @@ import type { Metrics, OutboxStats } from '../observability/metrics.js';
 import type { BotTokens } from './botTokens.js';
 import { claimChannels } from './claim.js';
 import { nextDueAt } from './nextDue.js';
-import { planDeliveries } from './planner.js';
+import { planDeliveries, planLimits } from './planner.js';
 import { sendOutboxRow } from './sender.js';
 import { expireOverdue, settleDelivery, type Settlement, type SettleOptions } from './settle.js';
 
@@ -42,8 +43,11 @@ export interface WorkerDeps {
 }
 
 const SWEEP_EVERY_MS = 60_000;
-/** Planning rounds per tick: a backlog is filed a few batches at a time, with sends in between. */
-const PLAN_ROUNDS_PER_TICK = 5;
+/**
+ * Planning time per tick: a backlog is filed a batch at a time, and after this long the tick moves
+ * on to sending; the next tick (at once, while a backlog is left) goes on filing.
+ */
+const PLAN_BUDGET_MS = 100;
 /**
  * Ticks are at least this far apart, however often ingest wakes the worker: under a flood of
  * requests, planning then takes its share of the thread in batches instead of after every commit.
@@ -62,6 +66,8 @@ export class DeliveryWorker {
   #wake: (() => void) | null = null;
   #woken = false;
   #lastSweep = 0;
+  /** The most alerts one of ingest's commits held since the last planning batch began (planLimits). */
+  #largestCommitSincePlan = 0;
   #heartbeat: NodeJS.Timeout | null = null;
   /** Channels' next calls, due when their pace allows (#sendAgainAt). */
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -86,6 +92,12 @@ export class DeliveryWorker {
   wake(): void {
     this.#woken = true;
     this.#wake?.();
+  }
+
+  /** Ingest committed `alerts` new alerts in one transaction: file them now. */
+  accepted(alerts: number): void {
+    this.#largestCommitSincePlan = Math.max(this.#largestCommitSincePlan, alerts);
+    this.wake();
   }
 
   /** Stops claiming; waits for the calls in flight to settle, so no lease is left behind. */
@@ -134,10 +146,16 @@ export class DeliveryWorker {
   async #tick(): Promise<boolean> {
     const now = this.#now();
     let backlog = false;
-    for (let round = 0; round < PLAN_ROUNDS_PER_TICK && !this.#stopping; round++) {
-      const plan = await planDeliveries(this.deps.database, this.#now());
+    const planUntil = Date.now() + PLAN_BUDGET_MS;
+    while (!this.#stopping) {
+      const limits = planLimits(this.deps.database.provider, this.#largestCommitSincePlan);
+      this.#largestCommitSincePlan = 0;
+      const plan = await planDeliveries(this.deps.database, this.#now(), limits);
       backlog = plan?.more ?? false;
-      if (!backlog) break;
+      if (!backlog || Date.now() >= planUntil) break;
+      // Between batches the requests waiting on the thread are answered: a SQLite batch holds the
+      // thread while it runs, so their latency is one batch, not the whole backlog.
+      await setImmediate();
     }
     if (now.getTime() - this.#lastSweep >= SWEEP_EVERY_MS) {
       this.#lastSweep = now.getTime();

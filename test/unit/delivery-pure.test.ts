@@ -6,6 +6,7 @@ import type { Alert } from '../../src/alerts/alert.js';
 import type { SilenceWindow } from '../../src/alerts/silences.js';
 import { backoffMs } from '../../src/delivery/backoff.js';
 import { groupIdentity } from '../../src/delivery/groupKey.js';
+import { DEFAULT_PLAN_LIMITS, planLimits } from '../../src/delivery/planner.js';
 import { routeAlert, type RoutableChannel } from '../../src/delivery/routing.js';
 import { classifySlackFailure } from '../../src/delivery/slackOutcome.js';
 
@@ -266,5 +267,21 @@ describe('backoffMs', () => {
       assert.ok(wait >= 2000 && wait <= 4000, String(wait));
       assert.ok(Number.isInteger(wait));
     }
+  });
+});
+
+describe('planLimits', () => {
+  it('files small batches while ingest commits little, so a batch holds the thread briefly', () => {
+    assert.deepEqual(planLimits('sqlite', 0), DEFAULT_PLAN_LIMITS.sqlite);
+    assert.deepEqual(planLimits('sqlite', 3), DEFAULT_PLAN_LIMITS.sqlite);
+    assert.deepEqual(planLimits('postgresql', 100), DEFAULT_PLAN_LIMITS.postgresql);
+  });
+
+  it('files as many alerts as ingest’s largest commit brought, so filing keeps pace with a flood, up to a ceiling', () => {
+    assert.equal(planLimits('sqlite', 1_200).alerts, 1_200);
+    assert.equal(planLimits('sqlite', 50_000).alerts, 2_000);
+    assert.equal(planLimits('postgresql', 5_000).alerts, 5_000);
+    assert.equal(planLimits('postgresql', 50_000).alerts, 8_000);
+    assert.equal(planLimits('sqlite', 1_200).groups, DEFAULT_PLAN_LIMITS.sqlite.groups, 'groups evaluated per batch stay the same');
   });
 });

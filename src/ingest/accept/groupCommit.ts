@@ -28,7 +28,7 @@ export class GroupCommit {
   #closed = false;
 
   constructor(
-    private readonly deps: { store: AcceptStore; log: Logger; repeatWindowMs: number; now?: () => Date; onCommitted?: () => void },
+    private readonly deps: { store: AcceptStore; log: Logger; repeatWindowMs: number; now?: () => Date; onCommitted?: (alerts: number) => void },
   ) {}
 
   /** Resolves once the payload is committed (or recognised as a repeat); rejects if the database fails. */
@@ -74,7 +74,9 @@ export class GroupCommit {
 
   async #commit(batch: Waiting[]): Promise<void> {
     await this.#commitBatch(batch);
-    this.deps.onCommitted?.(); // delivery starts on the new alerts without waiting for its next poll
+    // Delivery starts on the new alerts without waiting for its next poll. (Repeats are counted too:
+    // the count only sizes delivery's next batch.)
+    this.deps.onCommitted?.(batch.reduce((alerts, waiting) => alerts + waiting.acceptance.rows.length, 0));
   }
 
   async #commitBatch(batch: Waiting[]): Promise<void> {

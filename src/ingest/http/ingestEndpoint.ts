@@ -29,8 +29,8 @@ export function createIngestEndpoint(deps: {
   box: SecretBox;
   log: Logger;
   metrics: Metrics;
-  /** Called after alerts were committed: delivery wakes up. */
-  onAccepted?: () => void;
+  /** Called after alerts were committed, with how many: delivery wakes up. */
+  onAccepted?: (alerts: number) => void;
 }): IngestEndpoint {
   const { config, database, box, metrics } = deps;
   const db = database.prisma;
