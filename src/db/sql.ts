@@ -10,6 +10,7 @@ import pg from 'pg';
 import { Prisma } from '../../generated/prisma/sqlite/index.js';
 import type { Provider } from './provider.js';
 import { openSqliteConnection } from './sqliteConnection.js';
+import { inWriteTurn } from './sqliteWriteTurns.js';
 import { sqliteTime } from './sqliteTime.js';
 
 export type SqlParam = string | number | null;
@@ -157,17 +158,20 @@ export function sqliteRunner(path: string): SqlRunner {
     }
   };
   return {
-    async transaction(work) {
-      await begin();
-      try {
-        const result = await work(tx);
-        db.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw error;
-      }
-    },
+    // Herald's own writers of this file take turns (ingest's accept thread); other processes and
+    // Prisma's connection are met at the lock.
+    transaction: (work) =>
+      inWriteTurn(path, async () => {
+        await begin();
+        try {
+          const result = await work(tx);
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      }),
     close: async () => void db.close(),
   };
 }

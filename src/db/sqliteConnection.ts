@@ -30,6 +30,15 @@ const SQLITE_CACHE_PRAGMA = `cache_size = -${SQLITE_CACHE_KIB}`;
  */
 export type SqliteCommits = 'durable' | 'normal';
 
+/**
+ * WAL pages after which a `normal` connection's commit copies the WAL back into the database (a
+ * checkpoint, with an fsync) before it returns. Checkpoints are the job of ingest's accept thread
+ * (its `durable` connection keeps SQLite's 1,000 pages, and it checkpoints every second besides):
+ * on the thread that answers requests a checkpoint blocked everything for 10–15 ms. This higher
+ * mark only bounds the WAL should that thread fall behind.
+ */
+const NORMAL_AUTOCHECKPOINT_PAGES = 10_000;
+
 /** A better-sqlite3 connection with Herald's settings: WAL (readers run beside the writer; it persists in the file), the commits above and the page cache. */
 export function openSqliteConnection(path: string, commits: SqliteCommits, options?: BetterSqlite3.Options): BetterSqlite3.Database {
   const db = new BetterSqlite3(path, options);
@@ -45,5 +54,10 @@ export function openSqliteConnection(path: string, commits: SqliteCommits, optio
 
 /** Herald's settings of each connection, as PRAGMA bodies: also for the one Prisma's adapter opens itself. */
 export function sqlitePragmas(commits: SqliteCommits): string[] {
-  return [SQLITE_CACHE_PRAGMA, `synchronous = ${commits === 'durable' ? 'FULL' : 'NORMAL'}`];
+  const durable = commits === 'durable';
+  return [
+    SQLITE_CACHE_PRAGMA,
+    `synchronous = ${durable ? 'FULL' : 'NORMAL'}`,
+    ...(durable ? [] : [`wal_autocheckpoint = ${NORMAL_AUTOCHECKPOINT_PAGES}`]),
+  ];
 }

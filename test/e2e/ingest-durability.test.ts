@@ -71,7 +71,7 @@ for (const kind of testDatabaseKinds()) {
 }
 
 describe('commits on SQLite', () => {
-  it('wait for the disk where a 202 depends on them (synchronous=FULL), not for delivery (NORMAL), also on a file already in WAL mode', async (t) => {
+  it('wait for the disk where a 202 depends on them (synchronous=FULL), not for delivery (NORMAL), also on a file already in WAL mode; checkpoints are left to ingest', async (t) => {
     const sqlite = testDatabaseKinds().find((kind) => kind.name === 'sqlite');
     assert.ok(sqlite);
     const { url, drop } = await sqlite.create();
@@ -84,6 +84,8 @@ describe('commits on SQLite', () => {
       try {
         const [prismaSetting] = await database.prisma.$queryRawUnsafe<{ synchronous: bigint | number }[]>('PRAGMA synchronous');
         assert.equal(Number(prismaSetting?.synchronous), NORMAL, `Prisma's connection, ${open} open`);
+        const [prismaCheckpoints] = await database.prisma.$queryRawUnsafe<{ wal_autocheckpoint: bigint | number }[]>('PRAGMA wal_autocheckpoint');
+        assert.equal(Number(prismaCheckpoints?.wal_autocheckpoint), 10_000, `Prisma's connection leaves checkpoints to ingest's thread, ${open} open`);
       } finally {
         await database.close();
       }
@@ -92,6 +94,8 @@ describe('commits on SQLite', () => {
         try {
           assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
           assert.equal(raw.pragma('synchronous', { simple: true }), expected, `a ${commits} connection, ${open} open`);
+          // Only ingest's (durable) connection, on a thread of its own, checkpoints at SQLite's usual mark.
+          assert.equal(raw.pragma('wal_autocheckpoint', { simple: true }), commits === 'durable' ? 1000 : 10_000, `a ${commits} connection's checkpoint mark`);
         } finally {
           raw.close();
         }

@@ -1,62 +1,70 @@
-// Accepted payloads into SQLite through better-sqlite3: one connection of its own (WAL lets the
-// rest of Herald read meanwhile), statements prepared once, a whole batch in one IMMEDIATE
-// transaction, so each commit costs one WAL write and fsync however many payloads it holds.
-import { openSqliteConnection } from '../../../db/sqliteConnection.js';
-import { sqliteTime } from '../../../db/sqliteTime.js';
-import { digestKey, planBatch, type Acceptance } from '../batchPlan.js';
-import { INCOMING_ALERT_COLUMNS, type IncomingAlertRow } from '../rows.js';
+// Accepted payloads into SQLite, committed on a thread of their own (sqliteAcceptThread.ts).
+// better-sqlite3 is synchronous: committing on the thread that answers requests blocked it for
+// every commit's WAL write, fsync and checkpoint (about a quarter of its time under load, measured
+// with --cpu-prof; see BENCHMARKS.md). Here that thread only hands batches over and waits.
+import type { Worker } from 'node:worker_threads';
+import { inWriteTurn } from '../../../db/sqliteWriteTurns.js';
+import { startThread } from '../../../thread.js';
+import type { AcceptOutcome } from '../batchPlan.js';
 import type { AcceptStore } from './acceptStore.js';
+import type { AcceptReply, AcceptRequest } from './sqliteAcceptMessages.js';
 
-
-const quoted = (name: string) => `"${name}"`;
-
-/** How long a commit keeps trying to get SQLite's write lock before the batch fails (503, retry). */
-const LOCK_WAIT_MS = 10_000;
+interface Pending {
+  resolve(outcomes: AcceptOutcome[]): void;
+  reject(error: Error): void;
+}
 
 export function sqliteAcceptStore(path: string): AcceptStore {
-  // No busy timeout: better-sqlite3 would wait for the lock with the whole thread blocked, and the
-  // lock may be held by Herald's own Prisma connection, whose transaction needs this thread to
-  // finish. Waiting is done below, between event-loop turns.
-  // 'durable': a 202 waits for the disk.
-  const db = openSqliteConnection(path, 'durable', { timeout: 0 });
-  const findDigest = db.prepare<[string, string], { lastSeenAt: string }>('SELECT "lastSeenAt" FROM "PayloadDigest" WHERE "installationId" = ? AND "digest" = ?');
-  const upsertDigest = db.prepare<[string, string, string]>(
-    'INSERT INTO "PayloadDigest" ("installationId", "digest", "lastSeenAt") VALUES (?, ?, ?) ON CONFLICT ("installationId", "digest") DO UPDATE SET "lastSeenAt" = excluded."lastSeenAt"',
-  );
-  const insertAlert = db.prepare(`INSERT INTO "IncomingAlert" (${INCOMING_ALERT_COLUMNS.map(quoted).join(', ')}) VALUES (${INCOMING_ALERT_COLUMNS.map(() => '?').join(', ')})`);
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  let thread: Worker | null = null;
 
-  const values = (row: IncomingAlertRow) =>
-    INCOMING_ALERT_COLUMNS.map((column) => {
-      const value = row[column];
-      return value instanceof Date ? sqliteTime(value) : value;
+  // A thread that dies (it cannot open the file, say) fails the batches in flight, which are
+  // answered 503 and retried by their senders; the next batch starts a new thread.
+  const failAll = (error: Error) => {
+    thread = null;
+    for (const waiting of pending.values()) waiting.reject(error);
+    pending.clear();
+  };
+  const start = () => {
+    const entry = new URL(`./sqliteAcceptThread.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+    const worker = startThread(entry, { workerData: { path }, external: ['better-sqlite3'] });
+    worker.on('message', (reply: AcceptReply) => {
+      const waiting = pending.get(reply.id);
+      pending.delete(reply.id);
+      if ('outcomes' in reply) waiting?.resolve(reply.outcomes);
+      else waiting?.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
     });
+    worker.on('error', (error) => failAll(error));
+    worker.on('exit', (code) => {
+      if (thread === worker) failAll(new Error(`the SQLite accept thread exited (code ${code})`));
+    });
+    return worker;
+  };
+  thread = start();
 
-  const commit = db.transaction((batch: readonly Acceptance[], now: Date, repeatWindowMs: number) => {
-    const lastSeen = new Map<string, number>();
-    for (const { installationId, digest } of batch) {
-      const known = findDigest.get(installationId, digest);
-      if (known) lastSeen.set(digestKey(installationId, digest), Date.parse(known.lastSeenAt));
-    }
-    const plan = planBatch(batch, lastSeen, now, repeatWindowMs);
-    const seenAt = sqliteTime(now);
-    for (const { installationId, digest } of plan.digests) upsertDigest.run(installationId, digest, seenAt);
-    for (const row of plan.rows) insertAlert.run(values(row));
-    return plan.outcomes;
-  });
+  const send = (request: AcceptRequest) => {
+    thread ??= start();
+    thread.postMessage(request);
+  };
 
   return {
-    // Synchronous under the hood: the driver blocks for the commit, which is the fsync the sender waits for anyway.
-    async commit(batch, now, repeatWindowMs) {
-      const giveUpAt = Date.now() + LOCK_WAIT_MS;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return commit.immediate(batch, now, repeatWindowMs);
-        } catch (error) {
-          if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= giveUpAt) throw error;
-          await new Promise((resolve) => setTimeout(resolve, Math.min(20, 1 + attempt)));
-        }
-      }
+    commit: (batch, now, repeatWindowMs) =>
+      // Herald's planner writes to the same file: the two take turns rather than meet at the lock.
+      inWriteTurn(path, () => {
+        const id = nextId++;
+        return new Promise<AcceptOutcome[]>((resolve, reject) => {
+          pending.set(id, { resolve, reject });
+          send({ kind: 'commit', id, batch, now: now.getTime(), repeatWindowMs });
+        });
+      }),
+    close: async () => {
+      const worker = thread;
+      thread = null;
+      if (!worker) return;
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.postMessage({ kind: 'close' } satisfies AcceptRequest);
+      await exited;
     },
-    close: async () => void db.close(),
   };
 }

@@ -1,0 +1,120 @@
+// Ingest's SQLite commits run on a thread of their own, taking turns with the delivery planner on
+// the request thread. These tests hold the store to what ingest relies on: a batch is stored when
+// its promise resolves, repeats are recognised, a failing thread fails its batches (503, retried)
+// instead of hanging them, and commits wait for the planner's turn rather than fail.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { openDatabase } from '../../src/db/database.js';
+import { sqliteRunner } from '../../src/db/sql.js';
+import { inWriteTurn } from '../../src/db/sqliteWriteTurns.js';
+import { prepareAcceptance } from '../../src/ingest/accept/acceptance.js';
+import { sqliteAcceptStore } from '../../src/ingest/accept/stores/sqliteAcceptStore.js';
+import { parsePayload } from '../../src/ingest/parse.js';
+import { silentLogger } from '../../src/log.js';
+import { alertmanagerPayload } from '../helpers/alerts.js';
+import { testDatabaseKinds } from '../helpers/databases.js';
+import { insertInstallation } from '../helpers/delivery.js';
+
+const sqlite = testDatabaseKinds().find((kind) => kind.name === 'sqlite');
+assert.ok(sqlite);
+
+/** A migrated SQLite file with one installation; its path. */
+async function sqliteFile(t: { after(fn: () => Promise<void>): void }): Promise<{ path: string; count(): Promise<number> }> {
+  const { url, drop } = await (sqlite as NonNullable<typeof sqlite>).create();
+  const database = await openDatabase(url, silentLogger());
+  t.after(async () => {
+    await database.close();
+    await drop();
+  });
+  await insertInstallation(database.prisma, { id: 'T0ACME' });
+  return { path: url.slice('file:'.length), count: () => database.prisma.incomingAlert.count() };
+}
+
+function acceptance(instances: string[]) {
+  const now = new Date();
+  const body = JSON.parse(alertmanagerPayload(instances.map((instance) => ({ alertname: 'DiskFull', instance }))));
+  return prepareAcceptance({ installationId: 'T0ACME', tokenId: 'tok', format: 'alertmanager', payload: parsePayload('alertmanager', body, now), receivedAt: now });
+}
+
+describe('SQLite accept thread', () => {
+  it('stores a batch before its promise resolves, and knows a repeat', async (t) => {
+    const file = await sqliteFile(t);
+    const store = sqliteAcceptStore(file.path);
+    t.after(() => store.close());
+    const first = acceptance(['a:9100', 'b:9100']);
+    const outcomes = await store.commit([first, acceptance(['c:9100'])], new Date(), 60_000);
+    assert.deepEqual(outcomes, [
+      { accepted: 2, duplicates: 0 },
+      { accepted: 1, duplicates: 0 },
+    ]);
+    assert.equal(await file.count(), 3, 'read through another connection as soon as the commit resolved');
+    const [repeat] = await store.commit([first], new Date(), 60_000);
+    assert.deepEqual(repeat, { accepted: 0, duplicates: 2 });
+    assert.equal(await file.count(), 3);
+  });
+
+  it('fails the batches of a thread that cannot open its file, with the cause, instead of leaving them waiting', async () => {
+    const store = sqliteAcceptStore('/nonexistent-directory/herald.db');
+    await assert.rejects(store.commit([acceptance(['a:9100'])], new Date(), 60_000), /unable to open database file|directory does not exist/);
+    // The next batch gets a new thread, which fails the same way rather than hanging.
+    await assert.rejects(store.commit([acceptance(['b:9100'])], new Date(), 60_000), /unable to open database file|directory does not exist/);
+    await store.close();
+  });
+
+  it('holds commits back while the planner has its turn, then stores them all', async (t) => {
+    const file = await sqliteFile(t);
+    const store = sqliteAcceptStore(file.path);
+    const planner = sqliteRunner(file.path);
+    t.after(async () => {
+      await store.close();
+      await planner.close();
+    });
+    // A planner transaction that holds the write lock across event-loop turns; ingest commits
+    // submitted meanwhile queue behind it and then all succeed.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const planning = planner.transaction(async (tx) => {
+      await tx.run('UPDATE "Installation" SET "teamName" = ? WHERE "id" = ?', ['Acme (planning)', 'T0ACME']);
+      await held;
+    });
+    const commits = Array.from({ length: 5 }, (_, i) => store.commit([acceptance([`n${i}:9100`])], new Date(), 60_000));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(await file.count(), 0, 'no commit got past the planner holding its turn');
+    release();
+    await planning;
+    assert.equal((await Promise.all(commits)).length, 5);
+    assert.equal(await file.count(), 5);
+  });
+});
+
+describe('inWriteTurn', () => {
+  it('runs the writers of one file one at a time, in the order they came, and goes on after one fails', async () => {
+    const order: string[] = [];
+    const step = (name: string, ms: number, fail = false) =>
+      inWriteTurn('/tmp/turns-test.db', async () => {
+        order.push(`${name} start`);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        order.push(`${name} end`);
+        if (fail) throw new Error(`${name} failed`);
+        return name;
+      });
+    const results = await Promise.allSettled([step('a', 30), step('b', 5, true), step('c', 1)]);
+    assert.deepEqual(order, ['a start', 'a end', 'b start', 'b end', 'c start', 'c end']);
+    assert.deepEqual(
+      results.map((result) => result.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+  });
+
+  it('lets writers of different files run at once', async () => {
+    const order: string[] = [];
+    const step = (path: string, ms: number) =>
+      inWriteTurn(path, async () => {
+        order.push(`${path} start`);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        order.push(`${path} end`);
+      });
+    await Promise.all([step('/tmp/one.db', 20), step('/tmp/two.db', 1)]);
+    assert.deepEqual(order, ['/tmp/one.db start', '/tmp/two.db start', '/tmp/two.db end', '/tmp/one.db end']);
+  });
+});
