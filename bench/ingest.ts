@@ -83,6 +83,10 @@ async function measureTarget(
       const peak = await run(batch, { seconds: settings.seconds });
       await record({ system: target.system, batch, load: 'peak', result: peak.result, cpuSeconds: peak.cpu });
       const rate = halfRates?.get(batch) ?? Math.max(1, Math.round(peak.result.requestsPerSecond / 2));
+      // The half rate for longer than group_wait first, so that the measured seconds are the half
+      // load's steady state: the groups it opens are being evaluated and posted meanwhile, and the
+      // peak row's (due group_wait after it) are done.
+      if (settings.halfWarmupSeconds > 0) await run(batch, { seconds: settings.halfWarmupSeconds, rate });
       const half = await run(batch, { seconds: settings.seconds, rate });
       await record({ system: target.system, batch, load: 'half', offeredRate: rate, result: half.result, cpuSeconds: half.cpu });
     }

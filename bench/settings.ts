@@ -10,6 +10,11 @@ export interface BenchSettings {
   seconds: number;
   /** Seconds of warm-up before each peak row (BENCH_WARMUP). */
   warmupSeconds: number;
+  /**
+   * Seconds at the half rate before each half-peak row is measured (BENCH_HALF_WARMUP): longer
+   * than group_wait (10 s, Herald's default and the bench Alertmanager's), see ingest.ts.
+   */
+  halfWarmupSeconds: number;
   /** Connections the load generator keeps open (BENCH_CONNECTIONS). */
   connections: number;
   /** PostgreSQL server for the PostgreSQL rows; null skips them (BENCH_POSTGRES_URL, else TEST_POSTGRES_URL). */
@@ -51,6 +56,7 @@ export function readSettings(): BenchSettings {
     only: sections(),
     seconds: number('BENCH_SECONDS', 10),
     warmupSeconds: number('BENCH_WARMUP', 3, 0),
+    halfWarmupSeconds: number('BENCH_HALF_WARMUP', 15, 0),
     connections: number('BENCH_CONNECTIONS', 32),
     postgresUrl: process.env.BENCH_POSTGRES_URL?.trim() || process.env.TEST_POSTGRES_URL?.trim() || null,
     alertmanagerBinary: process.env.BENCH_ALERTMANAGER?.trim() || '/usr/bin/prometheus-alertmanager',

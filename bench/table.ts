@@ -36,7 +36,7 @@ function machineSection(m: Machine, s: BenchSettings, started: Date, total: numb
     `- **Machine**: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM; load average ${fixed(m.loadAtStart, 2)} when the run started`,
     `- **Software**: Node ${m.node}, SQLite ${m.sqlite}, PostgreSQL ${m.postgres ?? '— (not measured)'}, Alertmanager ${m.alertmanager ?? '— (not installed)'}`,
     `- **Herald**: commit ${m.commit} (code digest ${m.code}), run as \`${m.start}\``,
-    `- **Run**: ${started.toISOString()}, ${fixed(total / 60)} min; ${s.seconds} s per ingest row after ${s.warmupSeconds} s of warm-up, ${s.connections} connections`,
+    `- **Run**: ${started.toISOString()}, ${fixed(total / 60)} min; ${s.seconds} s per ingest row after ${s.warmupSeconds} s of warm-up (${s.halfWarmupSeconds} s at the half rate before a half-peak row), ${s.connections} connections`,
   ].join('\n');
 }
 
@@ -84,7 +84,7 @@ function ingestSection(systems: IngestSystem[]): string {
       rows,
     ),
     '',
-    'Peak: as fast as the connections get answers. Half rows offer half of Herald · SQLite\'s peak request rate to every system (Herald · PostgreSQL: half of its own peak). ' +
+    'Peak: as fast as the connections get answers. Half rows offer half of Herald · SQLite\'s peak request rate to every system (Herald · PostgreSQL: half of its own peak), measured after a warm-up at that rate longer than group_wait (the steady state, with the groups the load opens being posted). ' +
       'Ratio: alerts/s (peak rows, higher is better for Herald) or p99 (half rows, lower is better). CPU: the system process and its children during the row (not the PostgreSQL server). ' +
       'Unfiled: accepted alerts Herald had not yet filed into groups when the row ended.',
     '',
