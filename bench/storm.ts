@@ -138,8 +138,10 @@ async function untold(herald: BenchHerald): Promise<string[]> {
   });
 }
 
-/** A call Slack accepted that showed something in a channel: a post, an update or a thread reply. */
-const isToldCall = (call: RecordedCall) => (call.method === 'chat.postMessage' || call.method === 'chat.update') && call.status === 200 && call.response.ok === true;
+/** A call that shows something in a channel: a post, an update or a thread reply. */
+const isMessageCall = (call: RecordedCall) => call.method === 'chat.postMessage' || call.method === 'chat.update';
+/** …that Slack accepted. */
+const isToldCall = (call: RecordedCall) => isMessageCall(call) && call.status === 200 && call.response.ok === true;
 const isParent = (call: RecordedCall) => isToldCall(call) && call.method === 'chat.postMessage' && call.args.thread_ts === undefined;
 
 export async function measureStorm(settings: BenchSettings): Promise<StormFigure> {
@@ -224,7 +226,7 @@ async function verify(herald: BenchHerald, calls: RecordedCall[], settings: Benc
 function logTimeline(calls: RecordedCall[], started: number): void {
   const byChannel = new Map<string, string[]>();
   for (const call of calls) {
-    if (call.method !== 'chat.postMessage' && call.method !== 'chat.update') continue;
+    if (!isMessageCall(call)) continue;
     const times = byChannel.get(String(call.args.channel)) ?? [];
     times.push(`${call.method === 'chat.update' ? 'update' : 'post'}${call.status === 200 ? '' : ` ${call.status}`} ${((call.at - started) / 1000).toFixed(2)}`);
     byChannel.set(String(call.args.channel), times);

@@ -7,15 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { buildSync, stop as stopEsbuild } from 'esbuild';
 
+/** Herald runs as TypeScript (tsx) or, compiled, as JavaScript: this file tells which. */
+const RUNNING_TYPESCRIPT = import.meta.url.endsWith('.ts');
+
 /**
- * Starts `entry` (a module URL) as a worker thread. `external` lists the packages it loads from
- * node_modules rather than from the bundle (native addons cannot be bundled); they are resolved
- * from the entry's own directory, as if it ran from its file (a worker run from a string would
- * resolve them from the working directory, which need not be Herald's).
+ * Starts `entry`, the URL of a thread's `.ts` module, as a worker thread (its `.js` when Herald runs
+ * compiled). `external` lists the packages it loads from node_modules rather than from the bundle
+ * (native addons cannot be bundled); they are resolved from the entry's own directory, as if it ran
+ * from its file (a worker run from a string would resolve them from the working directory, which
+ * need not be Herald's).
  */
 export function startThread(entry: URL, options: WorkerOptions & { external?: string[] }): Worker {
   const { external = [], ...workerOptions } = options;
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, workerOptions);
+  if (!RUNNING_TYPESCRIPT) return new Worker(new URL(entry.href.replace(/\.ts$/, '.js')), workerOptions);
   return new Worker(bundled(fileURLToPath(entry), external), { ...workerOptions, eval: true });
 }
 
@@ -36,7 +40,7 @@ function bundled(path: string, external: string[]): string {
     write: false,
     logLevel: 'silent',
   });
-  // buildSync keeps a thread and an esbuild process of its own for the next call: 20 MiB.
+  // buildSync keeps a thread and an esbuild process for a next call, which never comes.
   void stopEsbuild();
   const [bundle] = outputFiles;
   if (!bundle) throw new Error(`esbuild produced nothing for ${path}`);

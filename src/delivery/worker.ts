@@ -45,7 +45,7 @@ export interface WorkerDeps {
 const SWEEP_EVERY_MS = 60_000;
 /**
  * Planning time per tick: a backlog is filed a batch at a time, and after this long the tick moves
- * on to sending; the next tick (at once, while a backlog is left) goes on filing.
+ * on to sending; while a backlog is left, the next tick (MIN_TICK_MS after this one began) goes on.
  */
 const PLAN_BUDGET_MS = 100;
 /**
@@ -135,8 +135,7 @@ export class DeliveryWorker {
         const idle = await this.#untilNextDue();
         if (!this.#woken) await this.#sleep(idle); // a wake during that query is not lost
       }
-      // Woken during the tick or while sleeping: the next tick still waits its turn. (A SQLite plan
-      // runs without yielding, so wakes arrive after it, during the sleep, not during the tick.)
+      // Woken during the tick (between its batches) or while sleeping: the next tick still waits its turn.
       const rest = Math.min(MIN_TICK_MS, this.#options.pollMs) - (Date.now() - started);
       if (rest > 0 && !this.#stopping) await new Promise((resolve) => setTimeout(resolve, rest)); // not cut short by wakes
     }

@@ -15,7 +15,7 @@ import {
   SOCKET_IDLE_TIMEOUT_MS,
   TIMEOUT_CHECK_INTERVAL_MS,
 } from '../../src/http/server.js';
-import { testDatabaseKinds } from '../helpers/databases.js';
+import { sqliteKind } from '../helpers/databases.js';
 import { SLACK_APP, heraldPerTest } from '../helpers/herald.js';
 import { createToken, postAlerts } from '../helpers/ingest.js';
 import { slackSignature } from '../helpers/signing.js';
@@ -135,11 +135,8 @@ async function measureRss<T>(work: () => Promise<T>): Promise<{ result: T; basel
 
 const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 
-const sqlite = testDatabaseKinds().find((kind) => kind.name === 'sqlite');
-assert.ok(sqlite);
-
 describe('hostile clients at the HTTP layer', () => {
-  const t = heraldPerTest(sqlite, { install: true });
+  const t = heraldPerTest(sqliteKind, { install: true });
   let token = '';
   const port = () => Number(new URL(t.herald.url).port);
   const server = () => t.herald.herald.server;

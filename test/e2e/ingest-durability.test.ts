@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { openSqliteConnection } from '../../src/db/sqliteConnection.js';
 import { silentLogger } from '../../src/log.js';
 import type { SlackEmulator } from '../emulator/index.js';
-import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.js';
+import { sqliteKind, testDatabaseKinds, type TestDatabase } from '../helpers/databases.js';
 import { freePort, heraldEnv, startEmulator } from '../helpers/herald.js';
 import { answer, createToken, postAlerts } from '../helpers/ingest.js';
 import { installWorkspace } from '../helpers/install.js';
@@ -72,9 +72,7 @@ for (const kind of testDatabaseKinds()) {
 
 describe('commits on SQLite', () => {
   it('wait for the disk where a 202 depends on them (synchronous=FULL), not for delivery (NORMAL), also on a file already in WAL mode; checkpoints are left to ingest', async (t) => {
-    const sqlite = testDatabaseKinds().find((kind) => kind.name === 'sqlite');
-    assert.ok(sqlite);
-    const { url, drop } = await sqlite.create();
+    const { url, drop } = await sqliteKind.create();
     t.after(drop);
     const FULL = 2;
     const NORMAL = 1;

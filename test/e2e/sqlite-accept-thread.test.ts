@@ -12,15 +12,12 @@ import { sqliteAcceptStore } from '../../src/ingest/accept/stores/sqliteAcceptSt
 import { parsePayload } from '../../src/ingest/parse.js';
 import { silentLogger } from '../../src/log.js';
 import { alertmanagerPayload } from '../helpers/alerts.js';
-import { testDatabaseKinds } from '../helpers/databases.js';
+import { sqliteKind } from '../helpers/databases.js';
 import { insertInstallation } from '../helpers/delivery.js';
-
-const sqlite = testDatabaseKinds().find((kind) => kind.name === 'sqlite');
-assert.ok(sqlite);
 
 /** A migrated SQLite file with one installation; its path. */
 async function sqliteFile(t: { after(fn: () => Promise<void>): void }): Promise<{ path: string; count(): Promise<number> }> {
-  const { url, drop } = await (sqlite as NonNullable<typeof sqlite>).create();
+  const { url, drop } = await sqliteKind.create();
   const database = await openDatabase(url, silentLogger());
   t.after(async () => {
     await database.close();

@@ -18,7 +18,8 @@ export interface TestDatabaseKind {
   create(): Promise<TestDatabase>;
 }
 
-const sqlite: TestDatabaseKind = {
+/** A fresh SQLite file: for the tests that are about SQLite only. */
+export const sqliteKind: TestDatabaseKind = {
   name: 'sqlite',
   async create() {
     const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
@@ -49,7 +50,7 @@ function postgres(baseUrl: string): TestDatabaseKind {
 
 export function testDatabaseKinds(): TestDatabaseKind[] {
   const postgresUrl = process.env.TEST_POSTGRES_URL;
-  return postgresUrl ? [sqlite, postgres(postgresUrl)] : [sqlite];
+  return postgresUrl ? [sqliteKind, postgres(postgresUrl)] : [sqliteKind];
 }
 
 /**

@@ -27,8 +27,7 @@ export function sqliteAcceptStore(path: string): AcceptStore {
     pending.clear();
   };
   const start = () => {
-    const entry = new URL(`./sqliteAcceptThread.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
-    const worker = startThread(entry, { workerData: { path }, external: ['better-sqlite3'] });
+    const worker = startThread(new URL('./sqliteAcceptThread.ts', import.meta.url), { workerData: { path }, external: ['better-sqlite3'] });
     worker.on('message', (reply: AcceptReply) => {
       const waiting = pending.get(reply.id);
       pending.delete(reply.id);
