@@ -91,8 +91,8 @@ export class GroupCommit {
       }
       this.deps.log.warn({ err: error instanceof Error ? error.message : String(error), size: batch.length }, 'batch commit failed; committing its payloads one by one');
     }
-    // One by one, so one payload the database refuses (or a digest another Herald process stored
-    // at the same moment) does not fail the others; each is answered by its own outcome.
+    // One by one, so one payload the database refuses does not fail the others; each is answered
+    // by its own outcome.
     for (const waiting of batch) {
       try {
         const [outcome] = await this.deps.store.commit([waiting.acceptance], this.#now(), this.deps.repeatWindowMs);

@@ -1,9 +1,15 @@
-// Accepted payloads into PostgreSQL through node-postgres: per batch one transaction of three
-// statements, whatever its size: the known digests, the digests upserted, and every alert row in
-// one INSERT … SELECT FROM unnest(arrays), one array per column.
+// Accepted payloads into PostgreSQL through node-postgres: per batch ONE statement, whatever its
+// size, in one round trip. Its first part upserts the batch's digests and returns those it stored
+// (new, or seen longer ago than the repeat window); its second inserts every alert row of those
+// payloads from unnest(arrays), one array per column. A single statement is a transaction of its
+// own, so there is no BEGIN and COMMIT to wait for: on two busy cores each round trip waits for
+// the server's process to be scheduled, and the five of a BEGIN … COMMIT transaction made the
+// 100-alert commit's tail 40–80 ms (BENCHMARKS.md).
+//
+// The repeat check is the upsert's own WHERE, under the row lock ON CONFLICT takes: a digest
+// another Herald process stores at the same moment makes this one a repeat, never a second copy.
 import type pg from 'pg';
-import { inPgTransaction } from '../../../db/sql.js';
-import { digestKey, planBatch } from '../batchPlan.js';
+import { digestKey, repeated, repeatsWithinBatch, stored, type Acceptance } from '../batchPlan.js';
 import { INCOMING_ALERT_COLUMNS } from '../rows.js';
 import type { AcceptStore } from './acceptStore.js';
 
@@ -16,40 +22,53 @@ const ALERT_TYPES: Record<(typeof INCOMING_ALERT_COLUMNS)[number], string> = {
   endsAt: 'timestamp(3)', externalUrl: 'text', tokenId: 'text', receivedAt: 'timestamp(3)',
 };
 
-const INSERT_ALERTS = `INSERT INTO "IncomingAlert" (${INCOMING_ALERT_COLUMNS.map((c) => `"${c}"`).join(', ')})
-  SELECT * FROM unnest(${INCOMING_ALERT_COLUMNS.map((c, i) => `$${i + 1}::${ALERT_TYPES[c]}[]`).join(', ')})`;
+const quoted = INCOMING_ALERT_COLUMNS.map((column) => `"${column}"`).join(', ');
+/** $1 installation and $2 digest of each payload, $3 now, $4 the repeat window's start; then one array per alert column and the digest of each row. */
+const ROW_PARAMS = INCOMING_ALERT_COLUMNS.map((column, i) => `$${i + 5}::${ALERT_TYPES[column]}[]`).join(', ');
+const ACCEPT = `WITH claimed AS (
+    INSERT INTO "PayloadDigest" ("installationId", "digest", "lastSeenAt")
+    SELECT i, d, $3::timestamp(3) FROM unnest($1::text[], $2::text[]) AS t(i, d)
+    ON CONFLICT ("installationId", "digest") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"
+      WHERE "PayloadDigest"."lastSeenAt" <= $4::timestamp(3)
+    RETURNING "installationId", "digest"
+  ), alerts AS (
+    INSERT INTO "IncomingAlert" (${quoted})
+    SELECT ${quoted} FROM unnest(${ROW_PARAMS}, $${INCOMING_ALERT_COLUMNS.length + 5}::text[]) AS r(${quoted}, "digest")
+    WHERE ("installationId", "digest") IN (SELECT "installationId", "digest" FROM claimed)
+  )
+  SELECT "installationId", "digest" FROM claimed`;
 
 export function postgresAcceptStore(pool: pg.Pool): AcceptStore {
   return {
-    commit: (batch, now, repeatWindowMs) =>
-      inPgTransaction(pool, async (client) => {
-        const known = await client.query<{ installationId: string; digest: string; lastSeenAt: Date }>(
-          'SELECT "installationId", "digest", "lastSeenAt" FROM "PayloadDigest" WHERE "installationId" = ANY($1::text[]) AND "digest" = ANY($2::text[])',
-          [[...new Set(batch.map((a) => a.installationId))], [...new Set(batch.map((a) => a.digest))]],
-        );
-        // node-postgres reads a zone-less timestamp as local time; Herald's are UTC.
-        const lastSeen = new Map(known.rows.map((row) => [digestKey(row.installationId, row.digest), utcMillis(row.lastSeenAt)]));
-        const plan = planBatch(batch, lastSeen, now, repeatWindowMs);
-        if (plan.digests.length > 0) {
-          await client.query(
-            `INSERT INTO "PayloadDigest" ("installationId", "digest", "lastSeenAt") SELECT i, d, $3::timestamp(3) FROM unnest($1::text[], $2::text[]) AS t(i, d)
-             ON CONFLICT ("installationId", "digest") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"`,
-            [plan.digests.map((d) => d.installationId), plan.digests.map((d) => d.digest), pgTime(now)],
-          );
-        }
-        if (plan.rows.length > 0) {
-          const columns = INCOMING_ALERT_COLUMNS.map((column) => plan.rows.map((row) => {
-            const value = row[column];
-            return value instanceof Date ? pgTime(value) : value;
-          }));
-          await client.query(INSERT_ALERTS, columns);
-        }
-        return plan.outcomes;
-      }),
+    commit: async (batch, now, repeatWindowMs) => {
+      // ON CONFLICT cannot touch one row twice in a statement, so a payload repeated within the
+      // batch is left out of it: it is a repeat of its first copy whatever the database says.
+      const repeats = repeatsWithinBatch(batch);
+      const candidates = batch.filter((_, i) => !repeats[i]);
+      const { rows: claimed } = await pool.query<{ installationId: string; digest: string }>(ACCEPT, acceptParams(candidates, now, repeatWindowMs));
+      const storedKeys = new Set(claimed.map((row) => digestKey(row.installationId, row.digest)));
+      return batch.map(({ installationId, digest, rows }, i) =>
+        !repeats[i] && storedKeys.has(digestKey(installationId, digest)) ? stored(rows.length) : repeated(rows.length),
+      );
+    },
     close: async () => undefined, // the pool belongs to the database, which closes it
   };
 }
 
-function utcMillis(local: Date): number {
-  return local.getTime() - local.getTimezoneOffset() * 60_000;
+function acceptParams(payloads: readonly Acceptance[], now: Date, repeatWindowMs: number): unknown[] {
+  const rows = payloads.flatMap((payload) => payload.rows.map((row) => ({ row, digest: payload.digest })));
+  const columns = INCOMING_ALERT_COLUMNS.map((column) =>
+    rows.map(({ row }) => {
+      const value = row[column];
+      return value instanceof Date ? pgTime(value) : value;
+    }),
+  );
+  return [
+    payloads.map((payload) => payload.installationId),
+    payloads.map((payload) => payload.digest),
+    pgTime(now),
+    pgTime(new Date(now.getTime() - repeatWindowMs)),
+    ...columns,
+    rows.map(({ digest }) => digest),
+  ];
 }
