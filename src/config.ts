@@ -30,6 +30,8 @@ export interface Config {
   delivery: {
     /** How long a Slack call is retried before it is given up (dead-lettered). */
     deadlineMs: number;
+    /** How long an accepted alert is kept after delivery filed it into groups; then it is deleted. */
+    alertRetentionMs: number;
   };
 }
 
@@ -46,6 +48,14 @@ export class ConfigError extends Error {
 const generateSecretCommand = `node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`;
 
 const required = (hint: string) => z.string({ error: `is not set: ${hint}` }).trim().min(1, `is empty: ${hint}`);
+
+/** A duration setting, read by the same rules as /herald's durations (at most 365d). */
+const duration = (fallback: string, examples: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((value) => parseDuration(value).ok, `must be a duration such as ${examples}`);
 
 const httpUrl = z
   .string()
@@ -74,11 +84,8 @@ const schema = z.object({
   TRUST_PROXY: z.string().trim().optional(),
   INGEST_RATE_LIMIT: z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0 (no limit) or more').default(100),
   INGEST_RATE_BURST: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(1000),
-  DELIVERY_DEADLINE: z
-    .string()
-    .trim()
-    .default('24h')
-    .refine((value) => parseDuration(value).ok, 'must be a duration such as 24h, 90m or 7d'),
+  DELIVERY_DEADLINE: duration('24h', '24h, 90m or 7d'),
+  ALERT_RETENTION: duration('7d', '7d, 30d or 12h (at most 365d)'),
 });
 
 function decodeKey(value: string): Buffer | null {
@@ -124,6 +131,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     ingest: { rateLimit: { perSecond: e.INGEST_RATE_LIMIT, burst: e.INGEST_RATE_BURST } },
-    delivery: { deadlineMs: durationMs(e.DELIVERY_DEADLINE) },
+    delivery: { deadlineMs: durationMs(e.DELIVERY_DEADLINE), alertRetentionMs: durationMs(e.ALERT_RETENTION) },
   };
 }

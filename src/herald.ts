@@ -12,6 +12,7 @@ import { verifyEncryptionKey } from './security/keyCheck.js';
 import { SecretBox } from './security/secretBox.js';
 import { createSlackApp, type SlackSide } from './slack/app.js';
 import { BotTokens } from './delivery/botTokens.js';
+import { startAlertRetention } from './delivery/retention.js';
 import { deliveryClient } from './delivery/slackClient.js';
 import { DeliveryWorker, type WorkerOptions } from './delivery/worker.js';
 import { PrismaInstallationStore } from './slack/installationStore.js';
@@ -61,6 +62,7 @@ export async function startHerald(config: Config, log: Logger, options: HeraldOp
     const server = createHttpServer(web, ingest.handle);
     const port = await listen(server, config.port);
     delivery.start();
+    const stopRetention = startAlertRetention({ database, log, retentionMs: config.delivery.alertRetentionMs });
     log.info({ port, publicUrl: config.publicUrl, database: database.provider }, 'Herald is listening');
     return {
       port,
@@ -77,6 +79,7 @@ export async function startHerald(config: Config, log: Logger, options: HeraldOp
         await slack.inFlight.drain(); // listeners Slack already got an answer for
         await ingest.close(); // after the server: no new alerts; before the database: commit the last ones
         await delivery.stop(); // Slack calls in flight settle, so their channels' leases are released
+        await stopRetention(); // a sweep in progress ends after its batch
         await database.close();
       },
     };
