@@ -1,12 +1,13 @@
-// `npm run bench`: starts everything on loopback (Slack emulator in this process; Herald and
-// Alertmanager as child processes; databases made fresh and removed), measures each figure, prints
-// the table and writes it to bench/results/latest.md. Progress goes to stderr, the table to stdout.
+// `npm run bench`: starts everything on loopback (Slack emulator in this process; Herald,
+// Alertmanager and a bare node:http server as child processes; databases made fresh and removed),
+// measures each figure, prints the table and writes it to bench/results/latest.md. Progress goes to
+// stderr, the table to stdout.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BLACKHOLE_CONFIG, findAlertmanager, startAlertmanager } from './alertmanager.js';
 import { postgresVersion } from './databases.js';
 import { heraldLogNotes } from './herald.js';
-import { halfRatesOf, measureAlertmanagerIngest, measureHeraldIngest, type IngestSystem } from './ingest.js';
+import { halfRatesOf, measureAlertmanagerIngest, measureBareNodeIngest, measureHeraldIngest, type IngestSystem } from './ingest.js';
 import { codeDigest, describeMachine } from './machine.js';
 import { measureAlertmanagerMemory, measureHeraldMemory, type MemoryFigure } from './memory.js';
 import { cleanUpEverything, unexpectedExits } from './processes.js';
@@ -70,6 +71,9 @@ async function main(): Promise<number> {
       const am = await attempt('Ingest, Alertmanager', () => measureAlertmanagerIngest(startBlackhole, settings, sqlite ? halfRatesOf(sqlite) : undefined));
       if (am) ingest.push(am);
     }
+    // Not Herald: how far a Node.js server of Herald's design could go before doing any of its work.
+    const ceiling = await attempt('Ingest, Node.js http ceiling', () => measureBareNodeIngest(settings));
+    if (ceiling) ingest.push(ceiling);
   }
   if (settings.only.has('memory')) {
     const herald = await attempt('Memory, Herald', () => measureHeraldMemory(settings));

@@ -1,4 +1,4 @@
-// Child processes of the bench (Herald, Alertmanager): started, waited for, measured and stopped.
+// Child processes of the bench (Herald, Alertmanager, the bare node:http server): started, waited for, measured and stopped.
 // Everything started registers its clean-up, so a failed or interrupted run leaves nothing behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

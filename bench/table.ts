@@ -1,5 +1,5 @@
 // The results as one markdown document: the machine, then a table per figure, then what was skipped.
-import type { IngestRow, IngestSystem } from './ingest.js';
+import { CEILING_SYSTEM, type IngestRow, type IngestSystem } from './ingest.js';
 import type { Machine } from './machine.js';
 import { mib, type MemoryFigure } from './memory.js';
 import type { RealClientFigure } from './realClient.js';
@@ -75,18 +75,27 @@ function ingestSection(systems: IngestSystem[]): string {
       }
     }
   }
-  const checks = systems.map((s) => `${s.system}: ${int(s.sent)} alerts answered 2xx, ${s.stored === null ? '?' : int(s.stored)} ${s.system === 'Alertmanager' ? 'counted received' : 'stored'}`);
+  // The ceiling keeps nothing, so it has no count to check.
+  const checks = systems
+    .filter((s) => s.stored !== undefined)
+    .map((s) => `${s.system}: ${int(s.sent)} alerts answered 2xx, ${typeof s.stored === 'number' ? int(s.stored) : '?'} ${s.system === 'Alertmanager' ? 'counted received' : 'stored'}`);
+  const ceiling = systems.some((s) => s.system === CEILING_SYSTEM)
+    ? ` ${CEILING_SYSTEM} is not Herald: a bare node:http server in its own process (the start script's Node options, without the tsx loader) that reads the body of the same requests and answers 202 without parsing or storing anything, at the peak only. ` +
+      'It is the most a Node.js HTTP ingest on one thread, as Herald\'s is, can answer on this machine under this load: where it is below Alertmanager, no such server can match Alertmanager, whatever it does after reading the body. ' +
+      'Near 1 CPU core it reached the limit of its one thread; below that, the load generator or the machine\'s other work held it back (stderr gives the generator\'s CPU per row).'
+    : '';
   return [
     '### Ingest',
     '',
     tableOf(
-      ['Alerts/req', 'Load', 'System', 'Alerts/s', 'p50 ms', 'p99 ms', 'Non-2xx / errors', 'CPU cores', 'CPU µs/alert', 'Unfiled at end', 'Herald vs Alertmanager'],
+      ['Alerts/req', 'Load', 'System', 'Alerts/s', 'p50 ms', 'p99 ms', 'Non-2xx / errors', 'CPU cores', 'CPU µs/alert', 'Unfiled at end', 'vs Alertmanager'],
       rows,
     ),
     '',
     'Peak: as fast as the connections get answers. Half rows offer half of Herald · SQLite\'s peak request rate to every system (Herald · PostgreSQL: half of its own peak), measured after a warm-up at that rate longer than group_wait (the steady state, with the groups the load opens being posted). ' +
-      'Ratio: alerts/s (peak rows, higher is better for Herald) or p99 (half rows, lower is better). CPU: the system process and its children during the row (not the PostgreSQL server). ' +
-      'Unfiled: accepted alerts Herald had not yet filed into groups when the row ended.',
+      "Ratio: the row's system ÷ Alertmanager, alerts/s (peak rows, higher is better) or p99 (half rows, lower is better). CPU: the system process and its children during the row (not the PostgreSQL server). " +
+      'Unfiled: accepted alerts Herald had not yet filed into groups when the row ended.' +
+      ceiling,
     '',
     `Counts (warm-ups included; a system may hold more than it answered 2xx for, since requests in flight when a row ends are still stored): ${checks.join('; ')}.`,
   ].join('\n');
