@@ -72,7 +72,12 @@ export async function planDeliveries(database: Database, now: Date, limits: Plan
   try {
     return await database.sql.transaction(async (tx) => {
       const statement = new Statement(tx.provider);
-      const sql = `SELECT * FROM "IncomingAlert" WHERE "processedAt" IS NULL ORDER BY "receivedAt" LIMIT ${Math.floor(limits.alerts)}`;
+      // Ordered by the index's own columns, though processedAt is NULL in every row read: PostgreSQL
+      // does not treat IS NULL as pinning the column, so ORDER BY "receivedAt" alone made it fetch
+      // every unfiled row, then sort them all to keep the first batch (190-270 ms under a 9,300
+      // alerts/s load, EXPLAIN ANALYZE). In index order it stops at the limit, and its index scans
+      // mark the entries of rows already filed as dead, which the next scans skip (1-2 ms).
+      const sql = `SELECT * FROM "IncomingAlert" WHERE "processedAt" IS NULL ORDER BY "processedAt", "receivedAt" LIMIT ${Math.floor(limits.alerts)}`;
       const incoming = (await statement.query<Record<string, unknown>>(tx, sql)).map((row) => fromRow<IncomingAlert>('IncomingAlert', row));
       await fileIncomingAlerts(tx, incoming, now);
       const evaluated = await evaluateDueGroups(tx, now, limits.groups, flushCutoff(incoming, limits, now));
