@@ -3,14 +3,13 @@
 // (two Herald processes) committing the same notifications at the same moment store each once.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { openDatabase, type Database } from '../../src/db/database.js';
+import type { Database } from '../../src/db/database.js';
 import { prepareAcceptance } from '../../src/ingest/accept/acceptance.js';
 import { openAcceptStore } from '../../src/ingest/accept/stores/index.js';
 import { parsePayload } from '../../src/ingest/parse.js';
-import { silentLogger } from '../../src/log.js';
 import { alertmanagerPayload } from '../helpers/alerts.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
-import { insertInstallation } from '../helpers/delivery.js';
+import { deliveryWorld, insertInstallation } from '../helpers/delivery.js';
 
 const WINDOW_MS = 60_000;
 
@@ -27,20 +26,16 @@ function accepted(body: string) {
 
 for (const kind of testDatabaseKinds()) {
   describe(`accept store on ${kind.name}`, () => {
-    /** A migrated database with one installation. */
-    async function database(t: { after(fn: () => Promise<void>): void }): Promise<Database> {
-      const { url, drop } = await kind.create();
-      const opened = await openDatabase(url, silentLogger());
-      t.after(async () => {
-        await opened.close();
-        await drop();
-      });
-      await insertInstallation(opened.prisma, { id: 'T0ACME' });
-      return opened;
+    const world = deliveryWorld(kind);
+
+    /** The world's database, with the installation the notifications belong to. */
+    async function database(): Promise<Database> {
+      await insertInstallation(world.db, { id: 'T0ACME' });
+      return world.database;
     }
 
     it('stores a batch, and calls a copy within the batch a repeat of its first', async (t) => {
-      const db = await database(t);
+      const db = await database();
       const store = openAcceptStore(db);
       t.after(() => store.close());
       const disk = notification(['a:9100', 'b:9100']);
@@ -57,7 +52,7 @@ for (const kind of testDatabaseKinds()) {
     });
 
     it('calls a notification seen within the repeat window a repeat, and stores it again after', async (t) => {
-      const db = await database(t);
+      const db = await database();
       const store = openAcceptStore(db);
       t.after(() => store.close());
       const disk = notification(['a:9100']);
@@ -74,7 +69,7 @@ for (const kind of testDatabaseKinds()) {
     });
 
     it('stores each notification once when two stores (two processes) commit it at the same moment', async (t) => {
-      const db = await database(t);
+      const db = await database();
       const first = openAcceptStore(db);
       const second = openAcceptStore(db);
       t.after(async () => {
