@@ -10,6 +10,7 @@ import pg from 'pg';
 import { PrismaClient as PostgresClient } from '../../generated/prisma/postgresql/index.js';
 import { PrismaClient as SqliteClient } from '../../generated/prisma/sqlite/index.js';
 import type { Logger } from '../log.js';
+import { MIGRATION_LOCK } from './advisoryLocks.js';
 import { migrate, type MigrationConnection } from './migrate.js';
 import { providerOf, type Provider } from './provider.js';
 import { postgresRunner, sqliteRunner, type SqlRunner } from './sql.js';
@@ -147,11 +148,11 @@ function postgresMigrationConnection(client: pg.PoolClient): MigrationConnection
     provider: 'postgresql',
     exec: async (sql) => void (await client.query(sql)),
     query: async <Row>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as Row[],
-    // Prisma's own advisory-lock key, so Herald and `prisma migrate deploy` never migrate at once.
+    // Prisma's own advisory-lock key (advisoryLocks.ts).
     exclusive: async (work) => {
       await client.query('BEGIN');
       try {
-        await client.query('SELECT pg_advisory_xact_lock(72707369)');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
         const result = await work();
         await client.query('COMMIT');
         return result;

@@ -2,14 +2,11 @@
 // evaluate the groups whose time has come, writing outbox rows for what channels must be told.
 // One planner runs at a time across processes (a PostgreSQL advisory lock; SQLite's single writer),
 // so two processes never open the same group twice or queue the same notification twice.
+import { PLANNER_LOCK } from '../db/advisoryLocks.js';
 import type { Database, IncomingAlert } from '../db/database.js';
 import { fromRow, SqlBusy, Statement } from '../db/sql.js';
 import { evaluateDueGroups } from './evaluate.js';
 import { fileIncomingAlerts } from './intake.js';
-
-// Any constant will do, as long as nothing else in the database uses it; Prisma's migrate uses
-// 72707369. The lock is per schema: Heralds in different schemas of one database plan independently.
-const PLANNER_LOCK = 72707370;
 
 export interface PlanLimits {
   /** Accepted alerts filed per transaction. */

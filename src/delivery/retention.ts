@@ -3,9 +3,11 @@
 // deleted now and then, so the table stays the size of the retention window's traffic instead of
 // filling the disk. Rows not filed yet are never deleted, however old: they are still to be told.
 import { setImmediate } from 'node:timers/promises';
+import { RETENTION_LOCK } from '../db/advisoryLocks.js';
 import type { Database } from '../db/database.js';
 import { SqlBusy, Statement } from '../db/sql.js';
 import type { Logger } from '../log.js';
+import { runPeriodically } from '../periodic.js';
 
 /** Start-up, and filing the backlog a restart left, have the thread first. */
 export const FIRST_SWEEP_AFTER_MS = 60_000;
@@ -15,10 +17,6 @@ export const SWEEP_EVERY_MS = 10 * 60_000;
  * held for one batch at a time and ingest's commits take their turns between batches.
  */
 export const SWEEP_BATCH_SIZE = 1_000;
-
-// Like the planner's lock (planner.ts), per schema: processes sharing a PostgreSQL database sweep
-// one at a time instead of deleting the same rows together. SQLite has one writer anyway.
-const RETENTION_LOCK = 72707371;
 
 export interface SweepOptions {
   batchSize?: number;
@@ -53,7 +51,7 @@ async function deleteBatch(database: Database, cutoff: Date, batchSize: number):
       // orders them as times. The index on (processedAt, receivedAt) finds the rows.
       const expired = `SELECT "id" FROM "IncomingAlert" WHERE "processedAt" IS NOT NULL AND "processedAt" < ${statement.param(cutoff, 'time')} LIMIT ${batchSize}`;
       return statement.run(tx, `DELETE FROM "IncomingAlert" WHERE "id" IN (${expired})`);
-    }, { key: RETENTION_LOCK });
+    }, { key: RETENTION_LOCK }); // processes sharing PostgreSQL sweep one at a time, not the same rows together
   } catch (error) {
     if (error instanceof SqlBusy) return null;
     throw error;
@@ -61,8 +59,7 @@ async function deleteBatch(database: Database, cutoff: Date, batchSize: number):
 }
 
 /**
- * Sweeps FIRST_SWEEP_AFTER_MS after start, then SWEEP_EVERY_MS after each sweep ended (a long first
- * sweep never overlaps the next). A failing database is logged and tried again at the next sweep.
+ * Sweeps FIRST_SWEEP_AFTER_MS after start, then SWEEP_EVERY_MS after each sweep ended (periodic.ts).
  * Returns the function that stops it, resolving once a sweep in progress has ended.
  */
 export function startAlertRetention(
@@ -70,31 +67,13 @@ export function startAlertRetention(
   timing: { firstAfterMs: number; everyMs: number } = { firstAfterMs: FIRST_SWEEP_AFTER_MS, everyMs: SWEEP_EVERY_MS },
 ): () => Promise<void> {
   const { database, log, retentionMs } = deps;
-  const stopping = new AbortController();
-  let sweeping: Promise<void> = Promise.resolve();
-  let timer: NodeJS.Timeout;
-
-  const sweep = async () => {
-    try {
-      const deleted = await sweepExpiredAlerts(database, new Date(), retentionMs, { signal: stopping.signal });
+  return runPeriodically({
+    what: 'delete expired alerts',
+    ...timing,
+    log,
+    work: async (signal) => {
+      const deleted = await sweepExpiredAlerts(database, new Date(), retentionMs, { signal });
       if (deleted > 0) log.info({ deleted, retentionMs }, 'deleted accepted alerts filed longer ago than ALERT_RETENTION');
-    } catch (error) {
-      log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not delete expired alerts; will retry');
-    }
-  };
-  const schedule = (ms: number) => {
-    timer = setTimeout(() => {
-      sweeping = sweep().then(() => {
-        if (!stopping.signal.aborted) schedule(timing.everyMs);
-      });
-    }, ms);
-    timer.unref(); // never holds the process open
-  };
-  schedule(timing.firstAfterMs);
-
-  return async () => {
-    stopping.abort();
-    clearTimeout(timer);
-    await sweeping;
-  };
+    },
+  });
 }

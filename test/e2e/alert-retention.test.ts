@@ -7,10 +7,9 @@ import { chunks } from '../../src/delivery/chunks.js';
 import { startAlertRetention, sweepExpiredAlerts } from '../../src/delivery/retention.js';
 import { createLogger } from '../../src/log.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
-import { HOUR, T0, at, deliveryWorld, firing, insertInstallation, plan, receive, type DeliveryWorld } from '../helpers/delivery.js';
+import { DAY, HOUR, T0, at, deliveryWorld, firing, insertInstallation, plan, receive, type DeliveryWorld } from '../helpers/delivery.js';
 import { eventually } from '../helpers/ingest.js';
 
-const DAY = 24 * HOUR;
 const RETENTION = 7 * DAY;
 
 /** Files every accepted alert at `now`, as the worker's planner does (processedAt = now). */

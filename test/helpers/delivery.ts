@@ -13,6 +13,7 @@ export const TEAM = 'T0ACME';
 export const SECOND = 1_000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
 
 /** The fake clock's origin; `at(ms)` is that many milliseconds later. */
 export const T0 = new Date(Date.UTC(2026, 0, 5, 9, 0, 0));

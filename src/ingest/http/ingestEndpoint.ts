@@ -52,7 +52,7 @@ export function createIngestEndpoint(deps: {
     handle,
     lastUsed,
     close: async () => {
-      stopPruning();
+      await stopPruning();
       await accept.close();
       await store.close();
       await lastUsed.close();
