@@ -30,7 +30,7 @@ export interface Config {
   delivery: {
     /** How long a Slack call is retried before it is given up (dead-lettered). */
     deadlineMs: number;
-    /** How long an accepted alert is kept after delivery filed it into groups; then it is deleted. */
+    /** How long history (filed alerts, resolved groups, dead letters, ended silences) is kept; then it is deleted. */
     alertRetentionMs: number;
   };
 }

@@ -12,7 +12,7 @@ import { verifyEncryptionKey } from './security/keyCheck.js';
 import { SecretBox } from './security/secretBox.js';
 import { createSlackApp, type SlackSide } from './slack/app.js';
 import { BotTokens } from './delivery/botTokens.js';
-import { startAlertRetention } from './delivery/retention.js';
+import { startRetention } from './delivery/retention.js';
 import { deliveryClient } from './delivery/slackClient.js';
 import { DeliveryWorker, type WorkerOptions } from './delivery/worker.js';
 import { PrismaInstallationStore } from './slack/installationStore.js';
@@ -62,7 +62,7 @@ export async function startHerald(config: Config, log: Logger, options: HeraldOp
     const server = createHttpServer(web, ingest.handle);
     const port = await listen(server, config.port);
     delivery.start();
-    const stopRetention = startAlertRetention({ database, log, retentionMs: config.delivery.alertRetentionMs });
+    const stopRetention = startRetention({ database, log, retentionMs: config.delivery.alertRetentionMs });
     log.info({ port, publicUrl: config.publicUrl, database: database.provider }, 'Herald is listening');
     return {
       port,

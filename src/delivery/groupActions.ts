@@ -13,7 +13,7 @@ import { DELIVERY_TRANSACTION, type Tx } from './transaction.js';
 
 export type GroupActionResult =
   | { ok: true; group: AlertGroup }
-  /** No such group in the presser's workspace (a forged or foreign value, or the channel was removed). */
+  /** No such group in the presser's workspace (a forged or foreign value, the channel was removed, or retention deleted it). */
   | { ok: false; reason: 'not_found' }
   /** The group resolved already: nothing to acknowledge, silence or resolve. */
   | { ok: false; reason: 'resolved' };

@@ -414,7 +414,7 @@ for (const kind of testDatabaseKinds()) {
         { ts: message.ts, actionId: 'herald_silence', selectedOptionValue: '4h:forged-group-id', forged: true },
       ]) {
         const { text } = await press(world.emulator, p);
-        assert.equal(text, 'Herald no longer knows these alerts (the channel was removed from Herald?).', p.actionId);
+        assert.equal(text, 'Herald no longer knows these alerts: their channel was removed from Herald, or they resolved longer ago than it keeps history.', p.actionId);
       }
 
       // Values that are not Herald's at all: acknowledged, answered with nothing, no change.
@@ -449,7 +449,7 @@ for (const kind of testDatabaseKinds()) {
         'T0BETA',
       );
       assert.equal(foreign.status, 200);
-      assert.equal(String((await answerTo(world.emulator, foreign.responseUrl)).text), 'Herald no longer knows these alerts (the channel was removed from Herald?).');
+      assert.equal(String((await answerTo(world.emulator, foreign.responseUrl)).text), 'Herald no longer knows these alerts: their channel was removed from Herald, or they resolved longer ago than it keeps history.');
 
       const after = await db().alertGroup.findUniqueOrThrow({ where: { id: group.id } });
       assert.deepEqual(after, { ...group, updatedAt: after.updatedAt }, 'the group is untouched');

@@ -21,7 +21,11 @@ async function structureOf(url: string): Promise<unknown> {
       return tables.map(({ name }) => ({
         name,
         columns: db.pragma(`table_info("${name}")`),
-        indexes: (db.pragma(`index_list("${name}")`) as { name: string; unique: number }[]).map((index) => ({ ...index, columns: db.pragma(`index_info("${index.name}")`) })).sort((a, b) => a.name.localeCompare(b.name)),
+        // Without index_list's seq: it is the order the indexes were created in, which an index added
+        // by a later migration changes against a schema created at once.
+        indexes: (db.pragma(`index_list("${name}")`) as { name: string; unique: number; seq?: number }[])
+          .map(({ seq: _order, ...index }) => ({ ...index, columns: db.pragma(`index_info("${index.name}")`) }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
         foreignKeys: db.pragma(`foreign_key_list("${name}")`),
       }));
     } finally {

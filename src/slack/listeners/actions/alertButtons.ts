@@ -64,5 +64,5 @@ function done(result: GroupActionResult, deps: ListenerDeps, success: string): s
     deps.delivery.wake();
     return success;
   }
-  return result.reason === 'resolved' ? 'These alerts are already resolved.' : 'Herald no longer knows these alerts (the channel was removed from Herald?).';
+  return result.reason === 'resolved' ? 'These alerts are already resolved.' : 'Herald no longer knows these alerts: their channel was removed from Herald, or they resolved longer ago than it keeps history.';
 }

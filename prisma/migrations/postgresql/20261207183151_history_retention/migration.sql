@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "AlertGroup_resolvedAt_idx" ON "AlertGroup"("resolvedAt");
+
