@@ -1,7 +1,7 @@
 // What happens after a Slack call, written in one transaction with the outbox row's fate:
 //   sent            → row deleted; a post's ts stored; the channel paced; one more update queued
 //                     if the group changed while the call was in flight
-//   429             → the channel waits Retry-After; the row stays first in line
+//   429             → the channel waits Retry-After; the row stays first in line, no failure counted
 //   transient       → the channel backs off exponentially, until the row's deadline: then dead
 //   too large       → rendered compact once, then dead
 //   channel broken  → the channel is marked broken; its rows wait for a person to fix it
@@ -57,7 +57,9 @@ export async function settleDelivery(database: Database, row: OutboxMessage, res
   switch (outcome.kind) {
     case 'rate_limited': {
       const until = new Date(now.getTime() + Math.max(outcome.retryAfterMs, options.paceMs));
-      await tryAgainLater(database, row, { ...marked, lastError: 'ratelimited' }, { nextSendAt: until });
+      // Slack pacing the channel, not the call failing: not counted, or a 5xx after a storm's 429s
+      // would be backed off as if each 429 had been a failure (2^n seconds, up to 5 minutes).
+      await tryAgainLater(database, row, { ...marked, lastError: 'ratelimited' }, { nextSendAt: until }, { countAttempt: false });
       return { fate: 'retry', reason: 'ratelimited', rateLimited: true };
     }
     case 'too_large':
@@ -105,16 +107,17 @@ async function deadLetter(database: Database, row: OutboxMessage, reason: string
   return { fate: 'dead', reason };
 }
 
-/** One more attempt counted on the row (or its death recorded), and the channel released until `channel.nextSendAt`. */
+/** One more failed attempt counted on the row (or its death recorded), and the channel released until `channel.nextSendAt`. */
 async function tryAgainLater(
   database: Database,
   row: OutboxMessage,
   rowData: Prisma.OutboxMessageUpdateManyMutationInput,
   channel: { nextSendAt: Date; lastError?: string },
+  { countAttempt }: { countAttempt: boolean } = { countAttempt: true },
 ): Promise<void> {
   const db = database.prisma;
   await db.$transaction([
-    db.outboxMessage.updateMany({ where: { id: row.id }, data: { ...rowData, attempts: { increment: 1 } } }),
+    db.outboxMessage.updateMany({ where: { id: row.id }, data: { ...rowData, ...(countAttempt ? { attempts: { increment: 1 } } : {}) } }),
     db.channel.updateMany({ where: { id: row.channelRowId }, data: { leaseOwner: null, leaseUntil: null, ...channel } }),
   ]);
 }
