@@ -1,0 +1,3 @@
+-- DropIndex
+DROP INDEX "IncomingAlert_installationId_fingerprint_idx";
+
