@@ -31,15 +31,26 @@ export const DEFAULT_PLAN_LIMITS: Record<Database['provider'], PlanLimits> = {
 const MAX_PLAN_ALERTS: Record<Database['provider'], number> = { sqlite: 2000, postgresql: 8000 };
 
 /**
+ * Filing is behind when a full batch's oldest alert was accepted longer ago than this: a burst (a storm) outran it. Groups falling due meanwhile wait for filing (the flush
+ * hold below), so their first messages wait too; larger batches file more alerts a second, at the
+ * cost of holding SQLite's writer and the thread longer each. In steady traffic the backlog is
+ * younger than this, and batches stay small for the answers' sake: SQLite batches of at least
+ * 1,000 alerts all the time doubled the p99 of 100-alert requests at half the peak (BENCHMARKS.md).
+ */
+export const BEHIND_AFTER_MS = 500;
+const CATCH_UP_ALERTS: Record<Database['provider'], number> = { sqlite: 1000, postgresql: 2000 };
+
+/**
  * A batch's limits when ingest's largest group commit since the last batch held `largestCommit`
  * alerts: the defaults, or as many alerts as that commit when it was larger. Batches and ingest's
  * commits take turns, so under a flood each batch files what a commit brought and filing keeps
  * pace with ingest (with fixed small batches, a flood of 100-alert requests on SQLite left 120,000
  * alerts unfiled after 10 s); a batch takes about as long as the commits it alternates with.
  */
-export function planLimits(provider: Database['provider'], largestCommit: number): PlanLimits {
+export function planLimits(provider: Database['provider'], largestCommit: number, behind = false): PlanLimits {
   const limits = DEFAULT_PLAN_LIMITS[provider];
-  return { ...limits, alerts: Math.min(MAX_PLAN_ALERTS[provider], Math.max(limits.alerts, largestCommit)) };
+  const floor = behind ? CATCH_UP_ALERTS[provider] : limits.alerts;
+  return { ...limits, alerts: Math.min(MAX_PLAN_ALERTS[provider], Math.max(floor, largestCommit)) };
 }
 
 export interface PlanResult {
@@ -47,6 +58,8 @@ export interface PlanResult {
   evaluated: number;
   /** A batch was full: call again at once. */
   more: boolean;
+  /** When the oldest alert this batch filed was accepted (the oldest unfiled before it); null if none. */
+  oldestFiled: Date | null;
 }
 
 /**
@@ -78,7 +91,7 @@ export async function planDeliveries(database: Database, now: Date, limits: Plan
       const incoming = (await statement.query<Record<string, unknown>>(tx, sql)).map((row) => fromRow<IncomingAlert>('IncomingAlert', row));
       await fileIncomingAlerts(tx, incoming, now);
       const evaluated = await evaluateDueGroups(tx, now, limits.groups, flushCutoff(incoming, limits, now));
-      return { filed: incoming.length, evaluated, more: incoming.length === limits.alerts || evaluated === limits.groups };
+      return { filed: incoming.length, evaluated, more: incoming.length === limits.alerts || evaluated === limits.groups, oldestFiled: incoming[0]?.receivedAt ?? null };
     }, { key: PLANNER_LOCK });
   } catch (error) {
     if (error instanceof SqlBusy) return null;

@@ -22,6 +22,7 @@ import {
   outboxRows,
   payloadOf,
   plan,
+  planBatch,
   receive,
   resolved,
 } from '../helpers/delivery.js';
@@ -338,12 +339,13 @@ for (const kind of testDatabaseKinds()) {
       await receive(db, at(9 * SECOND), backlog);
 
       // One alert filed per plan: at 10 s the group is due, but alerts received at 9 s wait to be filed.
+      // Each full batch says when its oldest alert was accepted (the worker's measure of how far behind filing is).
       const oneAtATime = { alerts: 1, groups: 200 };
       for (let i = 0; i < backlog.length; i++) {
-        assert.deepEqual(await plan(database, at(10 * SECOND), oneAtATime), { filed: 1, evaluated: 0, more: true }, `plan ${i + 1}: held while the backlog is filed`);
+        assert.deepEqual(await planBatch(database, at(10 * SECOND), oneAtATime), { filed: 1, evaluated: 0, more: true, oldestFiled: at(9 * SECOND) }, `plan ${i + 1}: held while the backlog is filed`);
       }
       assert.deepEqual(await outboxKinds(db), []);
-      assert.deepEqual(await plan(database, at(10 * SECOND), oneAtATime), { filed: 0, evaluated: 1, more: false });
+      assert.deepEqual(await planBatch(database, at(10 * SECOND), oneAtATime), { filed: 0, evaluated: 1, more: false, oldestFiled: null });
       assert.deepEqual(await outboxKinds(db), ['post'], 'one message, no update to follow');
       assert.deepEqual(fingerprints((await onlyGroup(db)).notifiedFiring), [first, ...backlog].map((a) => a.fingerprint).sort());
     });

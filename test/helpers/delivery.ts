@@ -138,11 +138,10 @@ export async function receive(db: Db, receivedAt: Date, alerts: readonly Alert[]
 }
 
 /**
- * Runs the planner at `now`. On PostgreSQL the planner's advisory lock is per database, not per
- * schema, so a Herald of another test file planning on the same database can hold it for a moment:
- * try again, as the worker would.
+ * Runs the planner at `now` and returns what it did. While its lock is taken (another planner of
+ * the same schema is in a transaction), it tries again, as the worker would.
  */
-export async function plan(database: Database, now: Date, limits?: PlanLimits): Promise<PlanResult> {
+export async function planBatch(database: Database, now: Date, limits?: PlanLimits): Promise<PlanResult> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const result = await planDeliveries(database, now, limits);
@@ -150,6 +149,12 @@ export async function plan(database: Database, now: Date, limits?: PlanLimits): 
     if (Date.now() > deadline) throw new Error('the planner lock stayed taken for 30 s');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** planBatch's counts: how many alerts it filed and groups it evaluated, and whether a batch was full. */
+export async function plan(database: Database, now: Date, limits?: PlanLimits): Promise<Omit<PlanResult, 'oldestFiled'>> {
+  const { filed, evaluated, more } = await planBatch(database, now, limits);
+  return { filed, evaluated, more };
 }
 
 export const outboxRows = (db: Db): Promise<OutboxMessage[]> => db.outboxMessage.findMany({ orderBy: { id: 'asc' } });

@@ -284,4 +284,12 @@ describe('planLimits', () => {
     assert.equal(planLimits('postgresql', 50_000).alerts, 8_000);
     assert.equal(planLimits('sqlite', 1_200).groups, DEFAULT_PLAN_LIMITS.sqlite.groups, 'groups evaluated per batch stay the same');
   });
+
+  it('files larger batches while filing is behind (a burst outran it), within the same ceiling', () => {
+    assert.equal(planLimits('sqlite', 0, true).alerts, 1_000);
+    assert.equal(planLimits('sqlite', 1_500, true).alerts, 1_500);
+    assert.equal(planLimits('sqlite', 50_000, true).alerts, 2_000);
+    assert.equal(planLimits('postgresql', 0, true).alerts, DEFAULT_PLAN_LIMITS.postgresql.alerts, 'PostgreSQL batches are that large already');
+    assert.equal(planLimits('sqlite', 0, false).alerts, DEFAULT_PLAN_LIMITS.sqlite.alerts);
+  });
 });
