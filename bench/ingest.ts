@@ -12,7 +12,7 @@ import { startBenchHerald, unfiledAlerts } from './herald.js';
 import { runLoad, type LoadResult } from './load.js';
 import { runPaced } from './paced.js';
 import { alertmanagerApiPayload, loadAlerts, webhookPayload } from './payloads.js';
-import { cpuSeconds, pollUntil } from './processes.js';
+import { cpuSeconds, pollUntil, type Child } from './processes.js';
 import type { BenchSettings } from './settings.js';
 
 export const BATCH_SIZES = [1, 100] as const;
@@ -51,9 +51,8 @@ export interface IngestSystem {
 
 interface Target {
   system: string;
-  pid: number;
-  /** False once the process is gone: the rows after that would only measure connection errors. */
-  alive: () => boolean;
+  /** The server's process: its CPU is measured, and once it is gone the rows after would only measure connection errors. */
+  child: Child;
   url: string;
   headers: Record<string, string>;
   body: (perRequest: number) => string;
@@ -74,14 +73,14 @@ async function measureTarget(target: Target, settings: BenchSettings, options: T
   const rows: IngestRow[] = [];
   let sent = 0;
   const run = async (batch: BatchSize, load: { seconds: number; rate?: number }) => {
-    const cpuBefore = cpuSeconds(target.pid);
+    const cpuBefore = cpuSeconds(target.child.pid);
     const generatorBefore = process.cpuUsage();
     const common = { url: target.url, headers: target.headers, body: () => target.body(batch), alertsPerRequest: batch, connections: settings.connections };
     const result = load.rate === undefined ? await runLoad({ ...common, seconds: load.seconds }) : await runPaced({ ...common, seconds: load.seconds, rate: load.rate });
-    if (!target.alive()) throw new Exited(`${target.system} exited during the ${batch}/request ${load.rate === undefined ? 'peak' : 'half-peak'} row; the rows after it were not measured`);
+    if (target.child.exited()) throw new Exited(`${target.system} exited during the ${batch}/request ${load.rate === undefined ? 'peak' : 'half-peak'} row; the rows after it were not measured`);
     sent += result.ok * batch;
     const generator = process.cpuUsage(generatorBefore);
-    return { result, cpu: cpuSeconds(target.pid) - cpuBefore, generatorCpu: (generator.user + generator.system) / 1e6 };
+    return { result, cpu: cpuSeconds(target.child.pid) - cpuBefore, generatorCpu: (generator.user + generator.system) / 1e6 };
   };
   const record = async (row: IngestRow) => {
     const r = row.result;
@@ -127,8 +126,7 @@ export async function measureHeraldIngest(kind: DatabaseKind, settings: BenchSet
   try {
     const target: Target = {
       system,
-      pid: herald.child.pid,
-      alive: () => !herald.child.exited(),
+      child: herald.child,
       url: `${herald.url}/alerts/alertmanager`,
       headers: { authorization: `Bearer ${herald.token}` },
       body: (batch) => webhookPayload(loadAlerts(batch)),
@@ -159,8 +157,7 @@ export async function measureAlertmanagerIngest(
   try {
     const target: Target = {
       system,
-      pid: alertmanager.child.pid,
-      alive: () => !alertmanager.child.exited(),
+      child: alertmanager.child,
       url: alertmanager.alertsUrl,
       headers: {},
       body: (batch) => alertmanagerApiPayload(loadAlerts(batch)),
@@ -186,8 +183,7 @@ export async function measureBareNodeIngest(settings: BenchSettings): Promise<In
   try {
     const target: Target = {
       system,
-      pid: server.child.pid,
-      alive: () => !server.child.exited(),
+      child: server.child,
       url: `${server.url}/alerts/alertmanager`,
       // A token of the real shape, unchecked: the requests are byte for byte the size of Herald's.
       headers: { authorization: `Bearer ${generateIngestToken()}` },

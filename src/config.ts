@@ -31,7 +31,7 @@ export interface Config {
     /** How long a Slack call is retried before it is given up (dead-lettered). */
     deadlineMs: number;
     /** How long history (filed alerts, resolved groups, dead letters, ended silences) is kept; then it is deleted. */
-    alertRetentionMs: number;
+    retentionMs: number;
   };
 }
 
@@ -131,6 +131,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     ingest: { rateLimit: { perSecond: e.INGEST_RATE_LIMIT, burst: e.INGEST_RATE_BURST } },
-    delivery: { deadlineMs: durationMs(e.DELIVERY_DEADLINE), alertRetentionMs: durationMs(e.ALERT_RETENTION) },
+    delivery: { deadlineMs: durationMs(e.DELIVERY_DEADLINE), retentionMs: durationMs(e.ALERT_RETENTION) },
   };
 }

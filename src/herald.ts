@@ -62,7 +62,7 @@ export async function startHerald(config: Config, log: Logger, options: HeraldOp
     const server = createHttpServer(web, ingest.handle);
     const port = await listen(server, config.port);
     delivery.start();
-    const stopRetention = startRetention({ database, log, retentionMs: config.delivery.alertRetentionMs });
+    const stopRetention = startRetention({ database, log, retentionMs: config.delivery.retentionMs });
     log.info({ port, publicUrl: config.publicUrl, database: database.provider }, 'Herald is listening');
     return {
       port,

@@ -31,14 +31,16 @@ export const DEFAULT_PLAN_LIMITS: Record<Database['provider'], PlanLimits> = {
 const MAX_PLAN_ALERTS: Record<Database['provider'], number> = { sqlite: 2000, postgresql: 8000 };
 
 /**
- * Filing is behind when a full batch's oldest alert was accepted longer ago than this: a burst (a storm) outran it. Groups falling due meanwhile wait for filing (the flush
- * hold below), so their first messages wait too; larger batches file more alerts a second, at the
- * cost of holding SQLite's writer and the thread longer each. In steady traffic the backlog is
- * younger than this, and batches stay small for the answers' sake: SQLite batches of at least
- * 1,000 alerts all the time doubled the p99 of 100-alert requests at half the peak (BENCHMARKS.md).
+ * Filing is behind when a full batch's oldest alert was accepted longer ago than this: a burst (a
+ * storm) outran it. Groups falling due meanwhile wait for filing (the flush hold below), so their
+ * first messages wait too; the next batches then file at least CATCH_UP_ALERTS, more alerts a
+ * second at the cost of holding SQLite's writer and the thread longer each. In steady traffic the
+ * backlog is younger than this, and batches stay small for the answers' sake: SQLite batches of at
+ * least 1,000 alerts all the time doubled the p99 of 100-alert requests at half the peak
+ * (BENCHMARKS.md). PostgreSQL's batches are that large already.
  */
-export const BEHIND_AFTER_MS = 500;
-const CATCH_UP_ALERTS: Record<Database['provider'], number> = { sqlite: 1000, postgresql: 2000 };
+const BEHIND_AFTER_MS = 500;
+const CATCH_UP_ALERTS = 1000;
 
 /**
  * A batch's limits when ingest's largest group commit since the last batch held `largestCommit`
@@ -49,7 +51,7 @@ const CATCH_UP_ALERTS: Record<Database['provider'], number> = { sqlite: 1000, po
  */
 export function planLimits(provider: Database['provider'], largestCommit: number, behind = false): PlanLimits {
   const limits = DEFAULT_PLAN_LIMITS[provider];
-  const floor = behind ? CATCH_UP_ALERTS[provider] : limits.alerts;
+  const floor = behind ? Math.max(limits.alerts, CATCH_UP_ALERTS) : limits.alerts;
   return { ...limits, alerts: Math.min(MAX_PLAN_ALERTS[provider], Math.max(floor, largestCommit)) };
 }
 
@@ -58,8 +60,8 @@ export interface PlanResult {
   evaluated: number;
   /** A batch was full: call again at once. */
   more: boolean;
-  /** When the oldest alert this batch filed was accepted (the oldest unfiled before it); null if none. */
-  oldestFiled: Date | null;
+  /** The batch was full of alerts accepted more than BEHIND_AFTER_MS before it: plan the next ones with `behind`. */
+  behind: boolean;
 }
 
 /**
@@ -91,7 +93,9 @@ export async function planDeliveries(database: Database, now: Date, limits: Plan
       const incoming = (await statement.query<Record<string, unknown>>(tx, sql)).map((row) => fromRow<IncomingAlert>('IncomingAlert', row));
       await fileIncomingAlerts(tx, incoming, now);
       const evaluated = await evaluateDueGroups(tx, now, limits.groups, flushCutoff(incoming, limits, now));
-      return { filed: incoming.length, evaluated, more: incoming.length === limits.alerts || evaluated === limits.groups, oldestFiled: incoming[0]?.receivedAt ?? null };
+      const full = incoming.length === limits.alerts;
+      const waited = incoming[0] === undefined ? 0 : now.getTime() - incoming[0].receivedAt.getTime();
+      return { filed: incoming.length, evaluated, more: full || evaluated === limits.groups, behind: full && waited > BEHIND_AFTER_MS };
     }, { key: PLANNER_LOCK });
   } catch (error) {
     if (error instanceof SqlBusy) return null;

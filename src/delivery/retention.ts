@@ -23,38 +23,50 @@ export const SWEEP_EVERY_MS = 10 * 60_000;
 export const SWEEP_BATCH_SIZE = 1_000;
 
 /**
- * A resolved group past the retention: closed (no open key), resolved before the cutoff, and with
- * no Slack call still queued for it (its last update or reply may be waiting out a rate limit or
- * an outage). `$cutoff` is replaced by the cutoff's parameter. Closed groups are read by nothing
- * else; a button pressed on the message of a deleted group is told Herald no longer knows it.
+ * A resolved group past the retention: closed (no open key), resolved before `cutoff`, and with no
+ * Slack call still queued for it (its last update or reply may be waiting out a rate limit or an
+ * outage). Closed groups are read by nothing else; a button pressed on the message of a deleted
+ * group is told Herald no longer knows it.
  */
-const EXPIRED_GROUP = `g."openKey" IS NULL AND g."resolvedAt" < $cutoff
+const expiredGroup = (cutoff: string) => `g."openKey" IS NULL AND g."resolvedAt" < ${cutoff}
   AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" o WHERE o."groupId" = g."id" AND o."deadAt" IS NULL)`;
 
+/** One kind of history: its table, its primary key, and the query naming its rows past the cutoff. */
+interface History {
+  table: string;
+  key: string;
+  select(cutoff: string, limit: number): string;
+}
+
 /**
- * The kinds of history, in the order they are swept: each `select` names up to `$limit` rows of
- * its table past the cutoff (by its primary key), and the sweep deletes them. A group's alerts go
- * before the group, and a group goes only once it has none left, so that no batch deletes more
- * than its limit through the foreign key's cascade (a group can hold thousands of alerts).
+ * The kinds of history, in the order they are swept: each `select` names up to `limit` rows of its
+ * table past `cutoff` (a time parameter; each select uses it once) by their primary `key`, and the
+ * sweep deletes them. A group's alerts go before the group, and a group goes only once it has none
+ * left, so that no batch deletes more than its limit through the foreign key's cascade (a group can
+ * hold thousands of alerts).
  */
 const HISTORY = {
   /** Accepted alerts filed before the cutoff (the index on processedAt, receivedAt finds them). */
-  alerts: { table: 'IncomingAlert', key: '"id"', select: `SELECT "id" FROM "IncomingAlert" WHERE "processedAt" IS NOT NULL AND "processedAt" < $cutoff LIMIT $limit` },
+  alerts: {
+    table: 'IncomingAlert',
+    key: '"id"',
+    select: (cutoff, limit) => `SELECT "id" FROM "IncomingAlert" WHERE "processedAt" IS NOT NULL AND "processedAt" < ${cutoff} LIMIT ${limit}`,
+  },
   groupAlerts: {
     table: 'GroupAlert',
     key: '("groupId", "fingerprint")',
-    select: `SELECT a."groupId", a."fingerprint" FROM "GroupAlert" a JOIN "AlertGroup" g ON g."id" = a."groupId" WHERE ${EXPIRED_GROUP} LIMIT $limit`,
+    select: (cutoff, limit) => `SELECT a."groupId", a."fingerprint" FROM "GroupAlert" a JOIN "AlertGroup" g ON g."id" = a."groupId" WHERE ${expiredGroup(cutoff)} LIMIT ${limit}`,
   },
   groups: {
     table: 'AlertGroup',
     key: '"id"',
-    select: `SELECT g."id" FROM "AlertGroup" g WHERE ${EXPIRED_GROUP} AND NOT EXISTS (SELECT 1 FROM "GroupAlert" a WHERE a."groupId" = g."id") LIMIT $limit`,
+    select: (cutoff, limit) => `SELECT g."id" FROM "AlertGroup" g WHERE ${expiredGroup(cutoff)} AND NOT EXISTS (SELECT 1 FROM "GroupAlert" a WHERE a."groupId" = g."id") LIMIT ${limit}`,
   },
   /** Slack calls given up on (DELIVERY_DEADLINE) before the cutoff, kept until then with their reason. */
-  deadLetters: { table: 'OutboxMessage', key: '"id"', select: `SELECT "id" FROM "OutboxMessage" WHERE "deadAt" IS NOT NULL AND "deadAt" < $cutoff LIMIT $limit` },
+  deadLetters: { table: 'OutboxMessage', key: '"id"', select: (cutoff, limit) => `SELECT "id" FROM "OutboxMessage" WHERE "deadAt" IS NOT NULL AND "deadAt" < ${cutoff} LIMIT ${limit}` },
   /** Silences that ended before the cutoff. */
-  silences: { table: 'Silence', key: '"id"', select: `SELECT "id" FROM "Silence" WHERE "endsAt" < $cutoff LIMIT $limit` },
-} as const;
+  silences: { table: 'Silence', key: '"id"', select: (cutoff, limit) => `SELECT "id" FROM "Silence" WHERE "endsAt" < ${cutoff} LIMIT ${limit}` },
+} satisfies Record<string, History>;
 
 export type HistoryKind = keyof typeof HISTORY;
 export type SweepCounts = Record<HistoryKind, number>;
@@ -95,9 +107,8 @@ async function deleteBatch(database: Database, kind: HistoryKind, cutoff: Date, 
     return await database.sql.transaction((tx) => {
       const statement = new Statement(tx.provider);
       // The cutoff is encoded as the planner and Prisma write times (sql.ts), so SQLite's text
-      // comparison orders them as times. Each select uses the cutoff once.
-      const expired = select.replace('$cutoff', () => statement.param(cutoff, 'time')).replace('$limit', String(batchSize));
-      return statement.run(tx, `DELETE FROM "${table}" WHERE ${key} IN (${expired})`);
+      // comparison orders them as times.
+      return statement.run(tx, `DELETE FROM "${table}" WHERE ${key} IN (${select(statement.param(cutoff, 'time'), batchSize)})`);
     }, { key: RETENTION_LOCK }); // processes sharing PostgreSQL sweep one at a time, not the same rows together
   } catch (error) {
     if (error instanceof SqlBusy) return null;

@@ -10,7 +10,7 @@ import type { Metrics, OutboxStats } from '../observability/metrics.js';
 import type { BotTokens } from './botTokens.js';
 import { claimChannels } from './claim.js';
 import { nextDueAt } from './nextDue.js';
-import { BEHIND_AFTER_MS, planDeliveries, planLimits } from './planner.js';
+import { planDeliveries, planLimits } from './planner.js';
 import { sendOutboxRow } from './sender.js';
 import { expireOverdue, settleDelivery, type Settlement, type SettleOptions } from './settle.js';
 
@@ -68,7 +68,7 @@ export class DeliveryWorker {
   #lastSweep = 0;
   /** The most alerts one of ingest's commits held since the last planning batch began (planLimits). */
   #largestCommitSincePlan = 0;
-  /** The last batch was full and left alerts accepted more than BEHIND_AFTER_MS ago (planLimits). */
+  /** The last batch said filing is behind (planner.ts): the next is planned larger. */
   #behind = false;
   #heartbeat: NodeJS.Timeout | null = null;
   /** Channels' next calls, due when their pace allows (#sendAgainAt). */
@@ -151,11 +151,9 @@ export class DeliveryWorker {
     while (!this.#stopping) {
       const limits = planLimits(this.deps.database.provider, this.#largestCommitSincePlan, this.#behind);
       this.#largestCommitSincePlan = 0;
-      const planned = this.#now();
-      const plan = await planDeliveries(this.deps.database, planned, limits);
+      const plan = await planDeliveries(this.deps.database, this.#now(), limits);
       backlog = plan?.more ?? false;
-      // A full batch whose oldest alert had waited longer than BEHIND_AFTER_MS: a burst outran filing.
-      this.#behind = backlog && plan?.oldestFiled != null && planned.getTime() - plan.oldestFiled.getTime() > BEHIND_AFTER_MS;
+      this.#behind = plan?.behind ?? false;
       if (!backlog || Date.now() >= planUntil) break;
       // Between batches the requests waiting on the thread are answered: a SQLite batch holds the
       // thread while it runs, so their latency is one batch, not the whole backlog.

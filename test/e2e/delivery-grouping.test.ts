@@ -22,7 +22,7 @@ import {
   outboxRows,
   payloadOf,
   plan,
-  planBatch,
+  planResult,
   receive,
   resolved,
 } from '../helpers/delivery.js';
@@ -339,15 +339,27 @@ for (const kind of testDatabaseKinds()) {
       await receive(db, at(9 * SECOND), backlog);
 
       // One alert filed per plan: at 10 s the group is due, but alerts received at 9 s wait to be filed.
-      // Each full batch says when its oldest alert was accepted (the worker's measure of how far behind filing is).
+      // Each full batch of alerts that waited 1 s says filing is behind (more than 500 ms): the next batches are planned larger.
       const oneAtATime = { alerts: 1, groups: 200 };
       for (let i = 0; i < backlog.length; i++) {
-        assert.deepEqual(await planBatch(database, at(10 * SECOND), oneAtATime), { filed: 1, evaluated: 0, more: true, oldestFiled: at(9 * SECOND) }, `plan ${i + 1}: held while the backlog is filed`);
+        assert.deepEqual(await planResult(database, at(10 * SECOND), oneAtATime), { filed: 1, evaluated: 0, more: true, behind: true }, `plan ${i + 1}: held while the backlog is filed`);
       }
       assert.deepEqual(await outboxKinds(db), []);
-      assert.deepEqual(await planBatch(database, at(10 * SECOND), oneAtATime), { filed: 0, evaluated: 1, more: false, oldestFiled: null });
+      assert.deepEqual(await planResult(database, at(10 * SECOND), oneAtATime), { filed: 0, evaluated: 1, more: false, behind: false });
       assert.deepEqual(await outboxKinds(db), ['post'], 'one message, no update to follow');
       assert.deepEqual(fingerprints((await onlyGroup(db)).notifiedFiring), [first, ...backlog].map((a) => a.fingerprint).sort());
+    });
+
+    it('says filing is behind when a full batch’s oldest alert waited more than 500 ms', async () => {
+      const { db, database } = world;
+      await insertInstallation(db);
+      await insertChannel(db, { channelId: 'C0ALERTS' });
+      await receive(db, T0, [firing(disk('db-1')), firing(disk('db-2')), firing(disk('db-3'))]);
+
+      const oneAtATime = { alerts: 1, groups: 200 };
+      assert.deepEqual(await planResult(database, at(500), oneAtATime), { filed: 1, evaluated: 0, more: true, behind: false }, 'waited 500 ms: not behind');
+      assert.deepEqual(await planResult(database, at(501), oneAtATime), { filed: 1, evaluated: 0, more: true, behind: true }, 'waited 501 ms: behind');
+      assert.deepEqual(await planResult(database, at(501), { alerts: 2, groups: 200 }), { filed: 1, evaluated: 0, more: false, behind: false }, 'a batch that is not full: caught up');
     });
 
     it('holds a due group back at most 5 s for a backlog filing cannot catch up with', async () => {

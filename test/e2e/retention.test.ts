@@ -39,9 +39,9 @@ async function fileAll(world: DeliveryWorld, now: Date): Promise<void> {
   while ((await plan(world.database, now)).more);
 }
 
-/** `count` alerts accepted at `receivedAt`, titled `title`. */
-async function receiveMany(world: DeliveryWorld, receivedAt: Date, title: string, count: number): Promise<void> {
-  const alerts = Array.from({ length: count }, (_, i) => firing({ alertname: title, n: String(i) }));
+/** `count` alerts accepted at `receivedAt`, titled `title`: firing, or the same alerts resolved. */
+async function receiveMany(world: DeliveryWorld, receivedAt: Date, title: string, count: number, status: typeof firing = firing): Promise<void> {
+  const alerts = Array.from({ length: count }, (_, i) => status({ alertname: title, n: String(i) }));
   for (const chunk of chunks(alerts)) await receive(world.db, receivedAt, chunk);
 }
 
@@ -193,12 +193,11 @@ for (const kind of testDatabaseKinds()) {
       const { db, database } = world;
       await insertInstallation(db);
       await insertChannel(db, { channelId: 'C0ALERTS' });
-      const labels = Array.from({ length: 2_500 }, (_, i) => ({ alertname: 'Big', n: String(i) }));
-      for (const chunk of chunks(labels)) await receive(db, T0, chunk.map((l) => firing(l)));
+      await receiveMany(world, T0, 'Big', 2_500);
       await fileAll(world, T0);
       await fileAll(world, at(10 * SECOND));
       await deliverAll(db);
-      for (const chunk of chunks(labels)) await receive(db, at(HOUR), chunk.map((l) => resolved(l)));
+      await receiveMany(world, at(HOUR), 'Big', 2_500, resolved);
       await fileAll(world, at(HOUR)); // the first pieces update the message…
       await deliverAll(db);
       await fileAll(world, at(2 * HOUR)); // …and a group_interval later the group closes

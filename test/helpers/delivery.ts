@@ -141,7 +141,7 @@ export async function receive(db: Db, receivedAt: Date, alerts: readonly Alert[]
  * Runs the planner at `now` and returns what it did. While its lock is taken (another planner of
  * the same schema is in a transaction), it tries again, as the worker would.
  */
-export async function planBatch(database: Database, now: Date, limits?: PlanLimits): Promise<PlanResult> {
+export async function planResult(database: Database, now: Date, limits?: PlanLimits): Promise<PlanResult> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const result = await planDeliveries(database, now, limits);
@@ -151,9 +151,9 @@ export async function planBatch(database: Database, now: Date, limits?: PlanLimi
   }
 }
 
-/** planBatch's counts: how many alerts it filed and groups it evaluated, and whether a batch was full. */
-export async function plan(database: Database, now: Date, limits?: PlanLimits): Promise<Omit<PlanResult, 'oldestFiled'>> {
-  const { filed, evaluated, more } = await planBatch(database, now, limits);
+/** planResult's counts: how many alerts it filed and groups it evaluated, and whether a batch was full. */
+export async function plan(database: Database, now: Date, limits?: PlanLimits): Promise<Omit<PlanResult, 'behind'>> {
+  const { filed, evaluated, more } = await planResult(database, now, limits);
   return { filed, evaluated, more };
 }
 

@@ -22,7 +22,7 @@ describe('loadConfig', () => {
     assert.equal(config.logLevel, 'info');
     assert.equal(config.trustProxy, false);
     assert.deepEqual(config.encryptionKey, Buffer.alloc(32, 3));
-    assert.deepEqual(config.delivery, { deadlineMs: 24 * HOUR, alertRetentionMs: 7 * DAY });
+    assert.deepEqual(config.delivery, { deadlineMs: 24 * HOUR, retentionMs: 7 * DAY });
   });
 
   it('reads every variable', () => {
@@ -45,7 +45,7 @@ describe('loadConfig', () => {
     assert.equal(config.slack.authorizeUrl, 'http://127.0.0.1:3100/oauth/v2/authorize');
     assert.equal(config.logLevel, 'debug');
     assert.equal(config.trustProxy, 1);
-    assert.deepEqual(config.delivery, { deadlineMs: 90 * MINUTE, alertRetentionMs: 30 * DAY });
+    assert.deepEqual(config.delivery, { deadlineMs: 90 * MINUTE, retentionMs: 30 * DAY });
     assert.equal(loadConfig({ ...valid, TRUST_PROXY: 'true' }).trustProxy, true);
     assert.equal(loadConfig({ ...valid, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy, 'loopback, 10.0.0.0/8');
     assert.equal(loadConfig({ ...valid, PORT: '' }).port, 3000, 'a blank value means unset');
