@@ -3,20 +3,66 @@
 // ingest commits back to back under a flood, and a planner retrying on a timer would rarely find
 // the lock free between two of them. Other processes (and Prisma's connection) still meet at the
 // lock itself, with its busy handling.
-const tails = new Map<string, Promise<void>>();
+//
+// Writers of one `team` share a turn: ingest hands its next batch to the accept thread while the
+// thread still commits the last one (the thread runs them one after the other), so that the thread
+// never waits for the request thread to hear of one commit before it is given the next. A writer
+// joins its team's turn only while nobody else waits for one, so a flood of ingest commits never
+// starves the planner: once the planner queues, ingest's next batch queues behind it.
 
-/** Runs `work` when the writers of `path` queued before it are done. */
-export async function inWriteTurn<T>(path: string, work: () => Promise<T>): Promise<T> {
-  const before = tails.get(path) ?? Promise.resolve();
-  let done!: () => void;
-  const mine = new Promise<void>((resolve) => (done = resolve));
-  const tail = before.then(() => mine);
-  tails.set(path, tail);
-  await before;
+interface Waiter {
+  team: string | undefined;
+  start(): void;
+}
+
+interface Lane {
+  /** Writers running in the current turn: one, or several of one team. */
+  running: number;
+  team: string | undefined;
+  queue: Waiter[];
+}
+
+const lanes = new Map<string, Lane>();
+
+/** Runs `work` when the writers of `path` queued before it are done (or, with `team`, alongside its team's turn). */
+export async function inWriteTurn<T>(path: string, work: () => Promise<T>, options: { team?: string } = {}): Promise<T> {
+  let lane = lanes.get(path);
+  if (!lane) {
+    lane = { running: 0, team: undefined, queue: [] };
+    lanes.set(path, lane);
+  }
+  await enter(lane, options.team);
   try {
     return await work();
   } finally {
-    done();
-    if (tails.get(path) === tail) tails.delete(path);
+    leave(path, lane);
+  }
+}
+
+function enter(lane: Lane, team: string | undefined): Promise<void> {
+  const joins = team !== undefined && lane.team === team && lane.queue.length === 0;
+  if (lane.running === 0 || joins) {
+    lane.running++;
+    lane.team = team;
+    return Promise.resolve();
+  }
+  return new Promise((start) => lane.queue.push({ team, start }));
+}
+
+function leave(path: string, lane: Lane): void {
+  lane.running--;
+  if (lane.running > 0) return;
+  const next = lane.queue.shift();
+  if (!next) {
+    lanes.delete(path);
+    return;
+  }
+  lane.running = 1;
+  lane.team = next.team;
+  next.start();
+  // Its team's writers queued right behind it share its turn.
+  while (next.team !== undefined && lane.queue[0]?.team === next.team) {
+    lane.running++;
+    lane.queue.shift()?.start();
   }
 }

@@ -103,6 +103,41 @@ describe('inWriteTurn', () => {
     );
   });
 
+  it("lets a team's writers share a turn while nobody else waits, and queues them behind anyone who does", async () => {
+    const order: string[] = [];
+    const ends = new Map<string, () => void>();
+    const step = (name: string, team?: string) =>
+      inWriteTurn(
+        '/tmp/teams-test.db',
+        async () => {
+          order.push(`${name} start`);
+          await new Promise<void>((resolve) => ends.set(name, resolve));
+          order.push(`${name} end`);
+        },
+        { team },
+      );
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    const writers = [step('ingest 1', 'ingest'), step('ingest 2', 'ingest')];
+    await settle();
+    assert.deepEqual(order, ['ingest 1 start', 'ingest 2 start'], 'one team, one turn');
+    writers.push(step('planner'));
+    writers.push(step('ingest 3', 'ingest'), step('ingest 4', 'ingest'));
+    await settle();
+    assert.deepEqual(order, ['ingest 1 start', 'ingest 2 start'], 'the planner waits for the turn to end; ingest 3 waits behind the planner');
+    ends.get('ingest 1')?.();
+    await settle();
+    assert.equal(order.includes('planner start'), false, 'a turn ends when the last of its team is done');
+    ends.get('ingest 2')?.();
+    await settle();
+    assert.deepEqual(order.slice(-2), ['ingest 2 end', 'planner start']);
+    ends.get('planner')?.();
+    await settle();
+    assert.deepEqual(order.slice(-3), ['planner end', 'ingest 3 start', 'ingest 4 start'], 'the team queued behind the planner goes together');
+    ends.get('ingest 3')?.();
+    ends.get('ingest 4')?.();
+    await Promise.all(writers);
+  });
+
   it('lets writers of different files run at once', async () => {
     const order: string[] = [];
     const step = (path: string, ms: number) =>

@@ -50,13 +50,18 @@ export function sqliteAcceptStore(path: string): AcceptStore {
   return {
     commit: (batch, now, repeatWindowMs) =>
       // Herald's planner writes to the same file: the two take turns rather than meet at the lock.
-      inWriteTurn(path, () => {
-        const id = nextId++;
-        return new Promise<AcceptOutcome[]>((resolve, reject) => {
-          pending.set(id, { resolve, reject });
-          send({ kind: 'commit', id, batch, now: now.getTime(), repeatWindowMs });
-        });
-      }),
+      // Ingest's batches share a turn, so the thread gets the next while it commits the last.
+      inWriteTurn(
+        path,
+        () => {
+          const id = nextId++;
+          return new Promise<AcceptOutcome[]>((resolve, reject) => {
+            pending.set(id, { resolve, reject });
+            send({ kind: 'commit', id, batch, now: now.getTime(), repeatWindowMs });
+          });
+        },
+        { team: 'ingest' },
+      ),
     close: async () => {
       const worker = thread;
       thread = null;
