@@ -15,6 +15,7 @@ import { migrate, type MigrationConnection } from './migrate.js';
 import { providerOf, type Provider } from './provider.js';
 import { postgresRunner, sqliteRunner, type SqlRunner } from './sql.js';
 import { openSqliteConnection, sqlitePragmas } from './sqliteConnection.js';
+import { takingWriteTurns } from './sqliteTurnAdapter.js';
 
 /** The Prisma client type Herald's code is written against (both generated clients have it). */
 export type Db = SqliteClient;
@@ -55,7 +56,9 @@ async function openSqlite(databaseUrl: string, log: Logger): Promise<Database> {
   } finally {
     raw.close();
   }
-  const prisma = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: path, timeout: 10_000 }) });
+  // Its writes take turns with ingest's and the planner's (sqliteTurnAdapter.ts); the busy timeout
+  // is for other processes' writers.
+  const prisma = new SqliteClient({ adapter: takingWriteTurns(new PrismaBetterSQLite3({ url: path, timeout: 10_000 }), path) });
   try {
     // The adapter opens its one connection itself, so Herald's settings go through it.
     for (const pragma of sqlitePragmas('normal')) await prisma.$executeRawUnsafe(`PRAGMA ${pragma}`);
