@@ -33,14 +33,27 @@ const MAX_PLAN_ALERTS: Record<Database['provider'], number> = { sqlite: 2000, po
 /**
  * Filing is behind when a full batch's oldest alert was accepted longer ago than this: a burst (a
  * storm) outran it. Groups falling due meanwhile wait for filing (the flush hold below), so their
- * first messages wait too; the next batches then file at least CATCH_UP_ALERTS, more alerts a
- * second at the cost of holding SQLite's writer and the thread longer each. In steady traffic the
- * backlog is younger than this, and batches stay small for the answers' sake: SQLite batches of at
- * least 1,000 alerts all the time doubled the p99 of 100-alert requests at half the peak
- * (BENCHMARKS.md). PostgreSQL's batches are that large already.
+ * first messages wait too. The worker then plans back to back instead of within its per-tick budget
+ * (worker.ts), and once ingest is quiet the batches file at least CATCH_UP_ALERTS: more alerts a
+ * second, at the cost of holding SQLite's writer and the thread longer each, which only the
+ * answers to requests would feel. While requests still come, batches stay small: at half the peak
+ * of 100-alert requests, catch-up batches of 1,000 (37 ms at the median, up to 72) put SQLite's
+ * p99 at 54–103 ms where small batches back to back keep it at 39–47 (BENCHMARKS.md).
  */
 const BEHIND_AFTER_MS = 500;
 const CATCH_UP_ALERTS = 1000;
+/** Ingest is quiet when it has committed nothing for this long. */
+const INGEST_QUIET_MS = 250;
+
+/** What the worker knows of filing when it plans a batch. */
+export interface FilingState {
+  /** The last batch said filing is behind (PlanResult.behind). */
+  behind: boolean;
+  /** Milliseconds since ingest's last commit. */
+  sinceCommitMs: number;
+}
+
+const CAUGHT_UP: FilingState = { behind: false, sinceCommitMs: Infinity };
 
 /**
  * A batch's limits when ingest's largest group commit since the last batch held `largestCommit`
@@ -49,9 +62,10 @@ const CATCH_UP_ALERTS = 1000;
  * pace with ingest (with fixed small batches, a flood of 100-alert requests on SQLite left 120,000
  * alerts unfiled after 10 s); a batch takes about as long as the commits it alternates with.
  */
-export function planLimits(provider: Database['provider'], largestCommit: number, behind = false): PlanLimits {
+export function planLimits(provider: Database['provider'], largestCommit: number, filing: FilingState = CAUGHT_UP): PlanLimits {
   const limits = DEFAULT_PLAN_LIMITS[provider];
-  const floor = behind ? Math.max(limits.alerts, CATCH_UP_ALERTS) : limits.alerts;
+  const catchUp = filing.behind && filing.sinceCommitMs >= INGEST_QUIET_MS;
+  const floor = catchUp ? Math.max(limits.alerts, CATCH_UP_ALERTS) : limits.alerts;
   return { ...limits, alerts: Math.min(MAX_PLAN_ALERTS[provider], Math.max(floor, largestCommit)) };
 }
 

@@ -285,11 +285,17 @@ describe('planLimits', () => {
     assert.equal(planLimits('sqlite', 1_200).groups, DEFAULT_PLAN_LIMITS.sqlite.groups, 'groups evaluated per batch stay the same');
   });
 
-  it('files larger batches while filing is behind (a burst outran it), within the same ceiling', () => {
-    assert.equal(planLimits('sqlite', 0, true).alerts, 1_000);
-    assert.equal(planLimits('sqlite', 1_500, true).alerts, 1_500);
-    assert.equal(planLimits('sqlite', 50_000, true).alerts, 2_000);
-    assert.equal(planLimits('postgresql', 0, true).alerts, DEFAULT_PLAN_LIMITS.postgresql.alerts, 'PostgreSQL batches are that large already');
-    assert.equal(planLimits('sqlite', 0, false).alerts, DEFAULT_PLAN_LIMITS.sqlite.alerts);
+  it('files larger batches once filing is behind and ingest is quiet, within the same ceiling', () => {
+    const behindQuiet = { behind: true, sinceCommitMs: 250 };
+    assert.equal(planLimits('sqlite', 0, behindQuiet).alerts, 1_000);
+    assert.equal(planLimits('sqlite', 1_500, behindQuiet).alerts, 1_500);
+    assert.equal(planLimits('sqlite', 50_000, behindQuiet).alerts, 2_000);
+    assert.equal(planLimits('postgresql', 0, behindQuiet).alerts, DEFAULT_PLAN_LIMITS.postgresql.alerts, 'PostgreSQL batches are that large already');
+    assert.equal(planLimits('sqlite', 0, { behind: false, sinceCommitMs: 10_000 }).alerts, DEFAULT_PLAN_LIMITS.sqlite.alerts, 'caught up');
+  });
+
+  it('keeps batches small while filing is behind but requests still come, so their answers do not wait on long batches', () => {
+    assert.equal(planLimits('sqlite', 0, { behind: true, sinceCommitMs: 249 }).alerts, DEFAULT_PLAN_LIMITS.sqlite.alerts);
+    assert.equal(planLimits('sqlite', 300, { behind: true, sinceCommitMs: 0 }).alerts, 300, 'still as large as the largest commit');
   });
 });
