@@ -1,6 +1,7 @@
 // The results as one markdown document: the machine, then a table per figure, then what was skipped.
 import { CEILING_SYSTEM, type IngestRow, type IngestSystem } from './ingest.js';
 import type { Machine } from './machine.js';
+import type { LoadResult } from './load.js';
 import { mib, type MemoryFigure } from './memory.js';
 import type { RealClientFigure } from './realClient.js';
 import type { BenchSettings } from './settings.js';
@@ -66,7 +67,7 @@ function ingestSection(systems: IngestSystem[]): string {
           int(res.alertsPerSecond),
           res.ok === 0 ? '—' : res.p50,
           res.ok === 0 ? '—' : res.p99,
-          `${res.non2xx} / ${res.errors}`,
+          failures(res),
           fixed(r.cpuSeconds / res.seconds, 2),
           alerts > 0 ? int((r.cpuSeconds * 1e6) / alerts) : '—',
           r.unfiledAfter === undefined ? '' : int(r.unfiledAfter),
@@ -108,7 +109,7 @@ function memorySection(figures: MemoryFigure[]): string {
     `${int(f.alerts)}${f.capped ? ' (capped)' : ''}`,
     `${fixed(f.load.seconds)} s`,
     int(f.load.alertsPerSecond),
-    `${f.load.non2xx} / ${f.load.errors}`,
+    failures(f.load),
     mib(f.idle.current),
     mib(f.afterIngest.treePeak),
     mib(f.settled.treePeak),
@@ -162,4 +163,12 @@ export function renderResults(r: Results): string {
   if (r.realClient) parts.push('', realClientSection(r.realClient));
   if (r.notes.length > 0) parts.push('', '### Notes', '', ...r.notes.map((n) => `- ${n}`));
   return `${parts.join('\n')}\n`;
+}
+
+/** "non-2xx / errors", with the non-2xx statuses when there were any: "3 (503: 2, 408: 1) / 0". */
+function failures(result: LoadResult): string {
+  const codes = Object.entries(result.statusCodes)
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, count]) => `${code}: ${count}`);
+  return `${result.non2xx}${codes.length > 0 ? ` (${codes.join(', ')})` : ''} / ${result.errors}`;
 }

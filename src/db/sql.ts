@@ -158,8 +158,8 @@ export function sqliteRunner(path: string): SqlRunner {
     }
   };
   return {
-    // Herald's own writers of this file take turns (ingest's accept thread); other processes and
-    // Prisma's connection are met at the lock.
+    // Herald's own writers of this file take turns (ingest's accept thread, Prisma's connection);
+    // other processes are met at the lock.
     transaction: (work) =>
       inWriteTurn(path, async () => {
         await begin();

@@ -8,7 +8,7 @@
 // Reads (SELECT) go straight through: in WAL mode they never wait for the writer. A transaction
 // holds one turn from BEGIN to COMMIT or ROLLBACK, its statements inside it.
 import type { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { inWriteTurn } from './sqliteWriteTurns.js';
+import { inWriteTurn, takeWriteTurn } from './sqliteWriteTurns.js';
 
 type AdapterFactory = PrismaBetterSQLite3;
 type Adapter = Awaited<ReturnType<AdapterFactory['connect']>>;
@@ -33,15 +33,7 @@ export function takingWriteTurns(factory: AdapterFactory, path: string): Adapter
 
 /** Takes a turn, starts the transaction in it, and ends the turn once the transaction commits or rolls back. */
 async function inTurnUntilEnd(path: string, start: () => Promise<Transaction>): Promise<Transaction> {
-  let endTurn!: () => void;
-  const ended = new Promise<void>((resolve) => (endTurn = resolve));
-  let turnTaken!: () => void;
-  const taken = new Promise<void>((resolve) => (turnTaken = resolve));
-  void inWriteTurn(path, () => {
-    turnTaken();
-    return ended;
-  });
-  await taken;
+  const endTurn = await takeWriteTurn(path);
   let transaction: Transaction;
   try {
     transaction = await start();

@@ -1,8 +1,8 @@
 // SQLite has one writer at a time. Herald's own writers on one file (ingest's accept thread, the
 // delivery planner) take turns here, first come first served, instead of polling for the lock:
 // ingest commits back to back under a flood, and a planner retrying on a timer would rarely find
-// the lock free between two of them. Other processes (and Prisma's connection) still meet at the
-// lock itself, with its busy handling.
+// the lock free between two of them. Prisma's connection takes turns too (sqliteTurnAdapter.ts);
+// other processes still meet at the lock itself, with its busy handling.
 //
 // Writers of one `team` share a turn: ingest hands its next batch to the accept thread while the
 // thread still commits the last one (the thread runs them one after the other), so that the thread
@@ -26,17 +26,30 @@ const lanes = new Map<string, Lane>();
 
 /** Runs `work` when the writers of `path` queued before it are done (or, with `team`, alongside its team's turn). */
 export async function inWriteTurn<T>(path: string, work: () => Promise<T>, options: { team?: string } = {}): Promise<T> {
-  let lane = lanes.get(path);
-  if (!lane) {
-    lane = { running: 0, team: undefined, queue: [] };
-    lanes.set(path, lane);
-  }
-  await enter(lane, options.team);
+  const endTurn = await takeWriteTurn(path, options);
   try {
     return await work();
   } finally {
-    leave(path, lane);
+    endTurn();
   }
+}
+
+/** Waits for a turn as inWriteTurn does; returns the function that ends it (for a turn that spans callbacks). */
+export async function takeWriteTurn(path: string, options: { team?: string } = {}): Promise<() => void> {
+  const lane = lanes.get(path) ?? openLane(path);
+  await enter(lane, options.team);
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
+    leave(path, lane);
+  };
+}
+
+function openLane(path: string): Lane {
+  const lane: Lane = { running: 0, team: undefined, queue: [] };
+  lanes.set(path, lane);
+  return lane;
 }
 
 function enter(lane: Lane, team: string | undefined): Promise<void> {
