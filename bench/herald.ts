@@ -1,7 +1,8 @@
 // Herald as an operator runs it: its own process, started with what `npm start` runs (package.json's
-// start script, `node <options> src/main.ts`), its own database, talking to the Slack emulator that
+// start script, `node <options> dist/main.js`, after its build), its own database, talking to the Slack emulator that
 // runs in the bench process. Acme is installed through the OAuth flow, and an ingest token is
 // written the way `/herald token create` writes it.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -85,6 +86,7 @@ export async function startBenchHerald(p: {
   // BENCH_HERALD_NODE_ARGS adds Node options, e.g. "--cpu-prof --cpu-prof-dir=/tmp/herald-prof" to profile a run.
   // They go after the start script's own options, so they can also override one.
   const nodeArgs = (process.env.BENCH_HERALD_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  buildOnce();
   const { options, script } = startCommand();
   const child = spawnChild('Herald', process.execPath, [...options, ...nodeArgs, script], { env, cwd: ROOT });
   watchLog(child, p.label);
@@ -114,8 +116,17 @@ export async function startBenchHerald(p: {
   };
 }
 
+let built = false;
+
+/** `npm start` builds dist/ first (its prestart): so does the bench, once per run, so it measures the code as it is. */
+function buildOnce(): void {
+  if (built) return;
+  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build.ts')], { cwd: ROOT, stdio: 'inherit' });
+  built = true;
+}
+
 /**
- * What `npm start` runs, from package.json: Node's options (the heap setting, the tsx loader) and
+ * What `npm start` runs after its build, from package.json: Node's options (the heap settings) and
  * the script, so the bench measures the process an operator runs (without npm around it).
  */
 export function startCommand(): { options: string[]; script: string } {

@@ -81,7 +81,7 @@ function ingestSection(systems: IngestSystem[]): string {
     .filter((s) => s.stored !== undefined)
     .map((s) => `${s.system}: ${int(s.sent)} alerts answered 2xx, ${typeof s.stored === 'number' ? int(s.stored) : '?'} ${s.system === 'Alertmanager' ? 'counted received' : 'stored'}`);
   const ceiling = systems.some((s) => s.system === CEILING_SYSTEM)
-    ? ` ${CEILING_SYSTEM} is not Herald: a bare node:http server in its own process (the start script's Node options, without the tsx loader) that reads the body of the same requests and answers 202 without parsing or storing anything, at the peak only. ` +
+    ? ` ${CEILING_SYSTEM} is not Herald: a bare node:http server in its own process (the start script's Node options) that reads the body of the same requests and answers 202 without parsing or storing anything, at the peak only. ` +
       'It is the most a Node.js HTTP ingest on one thread, as Herald\'s is, can answer on this machine under this load: where it is below Alertmanager, no such server can match Alertmanager, whatever it does after reading the body. ' +
       'Near 1 CPU core it reached the limit of its one thread; below that, the load generator or the machine\'s other work held it back (stderr gives the generator\'s CPU per row).'
     : '';

@@ -1,9 +1,12 @@
-// Runs Herald as a real child process (`npm start`'s entry point), for restart and crash tests.
+// Runs Herald as a real child process, as `npm start` does (dist/main.js, the compiled JavaScript),
+// for restart and crash tests. `npm test` builds dist/ first (package.json's pretest).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MAIN = join(root, 'dist', 'main.js');
 
 export interface HeraldProcess {
   child: ChildProcess;
@@ -12,11 +15,12 @@ export interface HeraldProcess {
 }
 
 /**
- * Starts `src/main.ts` as its own process and waits until /readyz answers. A restart on a loaded
- * 2-core machine can take over 10 s (tsx compiles on start), hence the generous default.
+ * Starts dist/main.js as its own process and waits until /readyz answers. A restart on a loaded
+ * 2-core machine can take seconds (migrations, Prisma's client), hence the generous default.
  */
 export async function spawnHerald(env: Record<string, string>, url: string, readyWithinMs = 60_000): Promise<HeraldProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run the tests with npm test, which builds it (or npm run build first)`);
+  const child = spawn(process.execPath, [MAIN], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
