@@ -226,7 +226,9 @@ const slashCommands = fc
     admin: fc.boolean(),
   })
   .map(({ fields, admin }) => {
-    const typed = String(fields.text ?? '');
+    // What the form will carry (stringFields below): String() throws on an object with a
+    // "toString" key, which fc.jsonValue generates now and then.
+    const typed = typeof fields.text === 'string' ? fields.text : (JSON.stringify(fields.text) ?? '');
     const firstWord = typed.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
     return admin && !WRITING.has(firstWord) ? { ...fields, user_id: 'U0ADMIN' } : fields;
   });
