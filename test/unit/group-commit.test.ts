@@ -1,11 +1,11 @@
-// Group commit: the payloads submitted in one event-loop turn are committed together, at most
-// BATCHES_IN_FLIGHT batches are committing at once, and the payloads that come meanwhile form the
-// next batch. The store here is a stand-in whose commits end when the test says, to see which
+// Group commit: the payloads submitted in one event-loop turn are committed together, at most as
+// many batches are committing at once as the store takes (batchesInFlight), and the payloads that
+// come meanwhile form the next batch. The store here is a stand-in whose commits end when the test says, to see which
 // batches the database would be given and when.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Acceptance, AcceptOutcome } from '../../src/ingest/accept/batchPlan.js';
-import { BATCHES_IN_FLIGHT, GroupCommit, HeraldStopping } from '../../src/ingest/accept/groupCommit.js';
+import { GroupCommit, HeraldStopping } from '../../src/ingest/accept/groupCommit.js';
 import type { AcceptStore } from '../../src/ingest/accept/stores/acceptStore.js';
 import { silentLogger } from '../../src/log.js';
 
@@ -16,10 +16,11 @@ interface HeldCommit {
 }
 
 /** A store that records each batch it is given and commits it when the test calls finish(). */
-function heldStore(): AcceptStore & { commits: HeldCommit[]; committing(): number } {
+function heldStore(batchesInFlight = 2): AcceptStore & { commits: HeldCommit[]; committing(): number } {
   const commits: HeldCommit[] = [];
   let open = 0;
   return {
+    batchesInFlight,
     commits,
     committing: () => open,
     commit: (batch) => {
@@ -46,9 +47,8 @@ const payload = (digest: string): Acceptance => ({ installationId: 'T0ACME', dig
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('GroupCommit', () => {
-  it(`commits a turn's payloads together, ${BATCHES_IN_FLIGHT} batches at once at most, and the rest as one batch when one ends`, async () => {
-    assert.equal(BATCHES_IN_FLIGHT, 2, 'the steps below are written for two');
-    const store = heldStore();
+  it("commits a turn's payloads together, as many batches at once as the store takes, and the rest as one batch when one ends", async () => {
+    const store = heldStore(2);
     const accept = new GroupCommit({ store, log: silentLogger(), repeatWindowMs: 60_000 });
     const answered: string[] = [];
     const submit = (digest: string) => void accept.submit(payload(digest)).then(() => answered.push(digest));
@@ -79,6 +79,22 @@ describe('GroupCommit', () => {
     await nextTurn();
     assert.deepEqual(answered, ['b1', 'a1', 'a2', 'c1', 'c2']);
     assert.equal(store.committing(), 0);
+  });
+
+  it('hands a store that takes one batch at a time the next only when the last is committed', async () => {
+    const store = heldStore(1);
+    const accept = new GroupCommit({ store, log: silentLogger(), repeatWindowMs: 60_000 });
+    void accept.submit(payload('a'));
+    await nextTurn();
+    void accept.submit(payload('b1'));
+    void accept.submit(payload('b2'));
+    await nextTurn();
+    assert.deepEqual(store.commits.map((c) => c.digests), [['a']], 'b waits for a');
+    store.commits[0]?.finish();
+    await nextTurn();
+    assert.deepEqual(store.commits.map((c) => c.digests), [['a'], ['b1', 'b2']]);
+    store.commits[1]?.finish();
+    await accept.close();
   });
 
   it('closes once every queued payload is committed, and refuses new ones', async () => {

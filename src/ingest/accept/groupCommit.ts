@@ -2,11 +2,9 @@
 // transaction, and each sender is answered only after that commit. One fsync (SQLite) or one round
 // of statements (PostgreSQL) then serves many requests, instead of one each.
 //
-// Two batches are in flight at most; requests arriving while both are form the next batch, so
-// batches grow with load instead of transactions queueing up behind each other. Two, not one: the
-// database commits one batch while the next is on its way to it, instead of waiting for the
-// request thread to hear of each commit before it gets the next (on SQLite, at one alert per
-// request, that wait was half of every commit's round trip; see BENCHMARKS.md).
+// As many batches are in flight as the store commits to good effect (AcceptStore.batchesInFlight:
+// two on SQLite, one on PostgreSQL); requests arriving while they are form the next batch, so
+// batches grow with load instead of transactions queueing up behind each other.
 import type { Logger } from '../../log.js';
 import type { Acceptance, AcceptOutcome } from './batchPlan.js';
 import type { AcceptStore } from './stores/index.js';
@@ -23,9 +21,6 @@ export class HeraldStopping extends Error {
     this.name = 'HeraldStopping';
   }
 }
-
-/** Batches being committed at once, at most. */
-export const BATCHES_IN_FLIGHT = 2;
 
 export class GroupCommit {
   #queue: Waiting[] = [];
@@ -61,9 +56,9 @@ export class GroupCommit {
     while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
   }
 
-  /** Starts batches while fewer than BATCHES_IN_FLIGHT are committing; each that ends starts the next. */
+  /** Starts batches while fewer than the store's batchesInFlight are committing; each that ends starts the next. */
   #start(): void {
-    while (this.#inFlight.size < BATCHES_IN_FLIGHT && this.#queue.length > 0) {
+    while (this.#inFlight.size < this.deps.store.batchesInFlight && this.#queue.length > 0) {
       const batch = this.#queue;
       this.#queue = [];
       const committing: Promise<void> = this.#commit(batch).finally(() => {

@@ -9,5 +9,7 @@ export interface AcceptStore {
    * transaction fails: then nothing of the batch is stored.
    */
   commit(batch: readonly Acceptance[], now: Date, repeatWindowMs: number): Promise<AcceptOutcome[]>;
+  /** How many batches group commit hands over at once, committing one while the next is on its way. */
+  readonly batchesInFlight: number;
   close(): Promise<void>;
 }

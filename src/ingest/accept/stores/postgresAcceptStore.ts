@@ -40,6 +40,9 @@ const ACCEPT = `WITH claimed AS (
 
 export function postgresAcceptStore(pool: pg.Pool): AcceptStore {
   return {
+    // One: two statements at once, beside the planner's, put the p99 of 100-alert requests at half
+    // the peak at 201–246 ms where one at a time gave 77–138 (alternated runs, BENCHMARKS.md).
+    batchesInFlight: 1,
     commit: async (batch, now, repeatWindowMs) => {
       // ON CONFLICT cannot touch one row twice in a statement, so a payload repeated within the
       // batch is left out of it: it is a repeat of its first copy whatever the database says.
