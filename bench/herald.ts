@@ -1,7 +1,7 @@
-// Herald as an operator runs it: its own process, started with what `npm start` runs (package.json's
-// start script, `node <options> dist/main.js`, after its build), its own database, talking to the Slack emulator that
-// runs in the bench process. Acme is installed through the OAuth flow, and an ingest token is
-// written the way `/herald token create` writes it.
+// Herald as an operator runs it: its own process, started with what `npm start` runs (its build,
+// then package.json's start script, `node <options> dist/main.js`), its own database, talking to
+// the Slack emulator that runs in the bench process. Acme is installed through the OAuth flow, and
+// an ingest token is written the way `/herald token create` writes it.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -121,7 +121,7 @@ let built = false;
 /** `npm start` builds dist/ first (its prestart): so does the bench, once per run, so it measures the code as it is. */
 function buildOnce(): void {
   if (built) return;
-  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build.ts')], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   built = true;
 }
 

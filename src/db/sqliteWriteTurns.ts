@@ -4,11 +4,10 @@
 // the lock free between two of them. Prisma's connection takes turns too (sqliteTurnAdapter.ts);
 // other processes still meet at the lock itself, with its busy handling.
 //
-// Writers of one `team` share a turn: ingest hands its next batch to the accept thread while the
-// thread still commits the last one (the thread runs them one after the other), so that the thread
-// never waits for the request thread to hear of one commit before it is given the next. A writer
-// joins its team's turn only while nobody else waits for one, so a flood of ingest commits never
-// starves the planner: once the planner queues, ingest's next batch queues behind it.
+// Writers of one `team` share a turn, several at once: ingest's batches, which the accept thread
+// commits one after the other (sqliteAcceptStore.ts). A writer joins its team's turn only while
+// nobody else waits for one, so a flood of ingest commits never starves the planner: once the
+// planner queues, ingest's next batch queues behind it.
 
 interface Waiter {
   team: string | undefined;

@@ -74,7 +74,7 @@ export interface PlanResult {
   evaluated: number;
   /** A batch was full: call again at once. */
   more: boolean;
-  /** The batch was full of alerts accepted more than BEHIND_AFTER_MS before it: plan the next ones with `behind`. */
+  /** The batch was full of alerts accepted more than BEHIND_AFTER_MS before it: the next are planned with FilingState.behind. */
   behind: boolean;
 }
 

@@ -4,27 +4,18 @@
 // instead of hanging them, and commits wait for the planner's turn rather than fail.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { openDatabase } from '../../src/db/database.js';
 import { sqliteRunner } from '../../src/db/sql.js';
 import { inWriteTurn } from '../../src/db/sqliteWriteTurns.js';
 import { prepareAcceptance } from '../../src/ingest/accept/acceptance.js';
 import { sqliteAcceptStore } from '../../src/ingest/accept/stores/sqliteAcceptStore.js';
 import { parsePayload } from '../../src/ingest/parse.js';
-import { silentLogger } from '../../src/log.js';
 import { alertmanagerPayload } from '../helpers/alerts.js';
-import { sqliteKind } from '../helpers/databases.js';
-import { insertInstallation } from '../helpers/delivery.js';
+import { acmeSqlite } from '../helpers/delivery.js';
 
-/** A migrated SQLite file with one installation; its path. */
+/** A migrated SQLite file with Acme installed: its path, and how many alerts another connection reads in it. */
 async function sqliteFile(t: { after(fn: () => Promise<void>): void }): Promise<{ path: string; count(): Promise<number> }> {
-  const { url, drop } = await sqliteKind.create();
-  const database = await openDatabase(url, silentLogger());
-  t.after(async () => {
-    await database.close();
-    await drop();
-  });
-  await insertInstallation(database.prisma, { id: 'T0ACME' });
-  return { path: url.slice('file:'.length), count: () => database.prisma.incomingAlert.count() };
+  const { database, path } = await acmeSqlite(t);
+  return { path, count: () => database.prisma.incomingAlert.count() };
 }
 
 function acceptance(instances: string[]) {

@@ -5,22 +5,9 @@
 // statements, and Prisma's writes wait for it without blocking anything.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { openDatabase, sqlitePath, type Database } from '../../src/db/database.js';
+import type { Database } from '../../src/db/database.js';
 import { inWriteTurn } from '../../src/db/sqliteWriteTurns.js';
-import { silentLogger } from '../../src/log.js';
-import { sqliteKind } from '../helpers/databases.js';
-import { insertInstallation, TEAM } from '../helpers/delivery.js';
-
-async function sqliteDatabase(t: { after(fn: () => Promise<void>): void }): Promise<{ database: Database; path: string }> {
-  const { url, drop } = await sqliteKind.create();
-  const database = await openDatabase(url, silentLogger());
-  t.after(async () => {
-    await database.close();
-    await drop();
-  });
-  await insertInstallation(database.prisma, { id: TEAM });
-  return { database, path: sqlitePath(url) };
-}
+import { acmeSqlite, TEAM } from '../helpers/delivery.js';
 
 /** A planner transaction that has written (so holds SQLite's write lock) and goes on holding it until release(). */
 function holdWriteLock(database: Database) {
@@ -38,7 +25,7 @@ const ticks = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("Prisma's SQLite writes take Herald's write turns", () => {
   it('waits for the turn of a writer holding the lock without blocking the thread, then writes', async (t) => {
-    const { database } = await sqliteDatabase(t);
+    const { database } = await acmeSqlite(t);
     const planner = holdWriteLock(database);
     let written = false;
     const write = database.prisma.installation.update({ where: { id: TEAM }, data: { teamName: 'Acme (renamed)' } }).then(() => (written = true));
@@ -55,7 +42,7 @@ describe("Prisma's SQLite writes take Herald's write turns", () => {
   });
 
   it('holds one turn for a whole interactive transaction, and gives it back on commit and on rollback', async (t) => {
-    const { database, path } = await sqliteDatabase(t);
+    const { database, path } = await acmeSqlite(t);
     const order: string[] = [];
     let finish!: () => void;
     const inside = new Promise<void>((resolve) => (finish = resolve));

@@ -3,11 +3,11 @@
 // runs: tests call planDeliveries with the `now` they choose and look at the rows it wrote.
 import { afterEach, beforeEach } from 'node:test';
 import type { Alert, AlertStatus, Severity } from '../../src/alerts/alert.js';
-import { openDatabase, type AlertGroup, type Channel, type Database, type Db, type OutboxMessage } from '../../src/db/database.js';
+import { openDatabase, sqlitePath, type AlertGroup, type Channel, type Database, type Db, type OutboxMessage } from '../../src/db/database.js';
 import { planDeliveries, type PlanLimits, type PlanResult } from '../../src/delivery/planner.js';
 import { incomingAlertRow } from '../../src/ingest/accept/rows.js';
 import { silentLogger } from '../../src/log.js';
-import type { TestDatabaseKind } from './databases.js';
+import { sqliteKind, type TestDatabaseKind } from './databases.js';
 
 export const TEAM = 'T0ACME';
 export const SECOND = 1_000;
@@ -40,6 +40,18 @@ export function deliveryWorld(kind: TestDatabaseKind): DeliveryWorld {
     drop = null;
   });
   return world;
+}
+
+/** A fresh migrated SQLite file with Acme installed, closed and removed after test `t`; its database and path. */
+export async function acmeSqlite(t: { after(fn: () => Promise<void>): void }): Promise<{ database: Database; path: string }> {
+  const { url, drop } = await sqliteKind.create();
+  const database = await openDatabase(url, silentLogger());
+  t.after(async () => {
+    await database.close();
+    await drop();
+  });
+  await insertInstallation(database.prisma, { id: TEAM });
+  return { database, path: sqlitePath(url) };
 }
 
 export interface GroupingOverrides {

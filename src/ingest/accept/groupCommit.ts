@@ -2,9 +2,9 @@
 // transaction, and each sender is answered only after that commit. One fsync (SQLite) or one round
 // of statements (PostgreSQL) then serves many requests, instead of one each.
 //
-// As many batches are in flight as the store commits to good effect (AcceptStore.batchesInFlight:
-// two on SQLite, one on PostgreSQL); requests arriving while they are form the next batch, so
-// batches grow with load instead of transactions queueing up behind each other.
+// As many batches are in flight as the store commits to good effect (AcceptStore.batchesInFlight);
+// requests arriving while they are form the next batch, so batches grow with load instead of
+// transactions queueing up behind each other.
 import type { Logger } from '../../log.js';
 import type { Acceptance, AcceptOutcome } from './batchPlan.js';
 import type { AcceptStore } from './stores/index.js';

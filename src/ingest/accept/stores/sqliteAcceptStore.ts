@@ -48,13 +48,12 @@ export function sqliteAcceptStore(path: string): AcceptStore {
   };
 
   return {
-    // The thread commits one batch while the next is on its way to it, instead of waiting for the
-    // request thread to hear of each commit before it gets the next: at one alert per request that
-    // wait was half of every commit's round trip (BENCHMARKS.md). The batches share a write turn.
+    // Two: the thread commits one batch while the next is on its way to it, instead of waiting for
+    // the request thread to hear of each commit first (half of every commit's round trip at one
+    // alert per request; BENCHMARKS.md). For that, ingest's batches share one write turn (its team).
     batchesInFlight: 2,
     commit: (batch, now, repeatWindowMs) =>
       // Herald's planner writes to the same file: the two take turns rather than meet at the lock.
-      // Ingest's batches share a turn, so the thread gets the next while it commits the last.
       inWriteTurn(
         path,
         () => {
