@@ -97,6 +97,10 @@ export async function runPaced(spec: PacedSpec): Promise<LoadResult> {
     const connection: Connection = { socket, busy: false, dueAt: 0, buffer: Buffer.alloc(0) };
     connections.push(connection);
     socket.on('data', (chunk: Buffer) => {
+      // Nothing asked on this connection: it is the server closing a connection that never sent a
+      // request. (Node answers 408 to one that sent no header for headersTimeout, Herald's 10 s;
+      // at half the peak, connections the load never needed do.) No request was answered.
+      if (!connection.busy) return;
       connection.buffer = connection.buffer.length === 0 ? chunk : Buffer.concat([connection.buffer, chunk]);
       const response = completeResponse(connection.buffer);
       if (!response) return;
