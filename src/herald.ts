@@ -14,6 +14,7 @@ import { createSlackApp, type SlackSide } from './slack/app.js';
 import { BotTokens } from './delivery/botTokens.js';
 import { startRetention } from './delivery/retention.js';
 import { deliveryClient } from './delivery/slackClient.js';
+import { plannerOnThread } from './delivery/plannerOnThread.js';
 import { DeliveryWorker, type WorkerOptions } from './delivery/worker.js';
 import { PrismaInstallationStore } from './slack/installationStore.js';
 
@@ -54,6 +55,7 @@ export async function startHerald(config: Config, log: Logger, options: HeraldOp
         metrics,
         log,
         deactivate: (id, at) => store.deactivate(id, at),
+        planner: plannerOnThread(config.databaseUrl),
       },
       { deadlineMs: config.delivery.deadlineMs, ...options.delivery },
     );
