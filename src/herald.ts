@@ -14,7 +14,6 @@ import { createSlackApp, type SlackSide } from './slack/app.js';
 import { BotTokens } from './delivery/botTokens.js';
 import { startRetention } from './delivery/retention.js';
 import { deliveryClient } from './delivery/slackClient.js';
-import { plannerOnThread } from './delivery/plannerOnThread.js';
 import { DeliveryWorker, type WorkerOptions } from './delivery/worker.js';
 import { PrismaInstallationStore } from './slack/installationStore.js';
 
@@ -55,7 +54,6 @@ export async function startHerald(config: Config, log: Logger, options: HeraldOp
         metrics,
         log,
         deactivate: (id, at) => store.deactivate(id, at),
-        planner: plannerOnThread(config.databaseUrl),
       },
       { deadlineMs: config.delivery.deadlineMs, ...options.delivery },
     );

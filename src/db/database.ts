@@ -2,7 +2,7 @@
 // SQLite (`file:…`, the embedded default) and PostgreSQL share one schema; each has its own
 // generated client (Prisma allows one provider per client), with identical model APIs.
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import BetterSqlite3 from 'better-sqlite3';
@@ -12,8 +12,7 @@ import { PrismaClient as SqliteClient } from '../../generated/prisma/sqlite/inde
 import type { Logger } from '../log.js';
 import { MIGRATION_LOCK } from './advisoryLocks.js';
 import { migrate, type MigrationConnection } from './migrate.js';
-import { postgresPool } from './postgresPool.js';
-import { providerOf, sqlitePath, type Provider } from './provider.js';
+import { providerOf, type Provider } from './provider.js';
 import { postgresRunner, sqliteRunner, type SqlRunner } from './sql.js';
 import { openSqliteConnection, sqlitePragmas } from './sqliteConnection.js';
 import { takingWriteTurns } from './sqliteTurnAdapter.js';
@@ -41,6 +40,11 @@ export async function openDatabase(databaseUrl: string, log: Logger): Promise<Da
   if (provider === 'sqlite') return openSqlite(databaseUrl, log);
   if (provider === 'postgresql') return openPostgres(databaseUrl, log);
   throw new Error('DATABASE_URL must start with file:, postgres:// or postgresql://');
+}
+
+/** `file:./data/herald.db` → an absolute path, relative to the working directory. */
+export function sqlitePath(databaseUrl: string): string {
+  return resolve(databaseUrl.slice('file:'.length).replace(/^\/\/(?=\/)/, '').split('?')[0] ?? '');
 }
 
 async function openSqlite(databaseUrl: string, log: Logger): Promise<Database> {
@@ -100,8 +104,20 @@ function sqliteMigrationConnection(raw: BetterSqlite3.Database): MigrationConnec
   };
 }
 
+/** Splits Prisma's `?schema=name` convention off a PostgreSQL URL (node-postgres does not know it). */
+export function postgresTarget(databaseUrl: string): { connectionString: string; schema: string } {
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get('schema') ?? 'public';
+  url.searchParams.delete('schema');
+  return { connectionString: url.toString(), schema };
+}
+
 async function openPostgres(databaseUrl: string, log: Logger): Promise<Database> {
-  const { pool, schema } = postgresPool(databaseUrl, 10, (error) => log.warn({ err: error.message }, 'PostgreSQL connection lost'));
+  const { connectionString, schema } = postgresTarget(databaseUrl);
+  const pool = new pg.Pool({ connectionString, options: `-c search_path="${schema.replaceAll('"', '""')}"`, max: 10 });
+  // An idle client that loses its server (a PostgreSQL restart) emits 'error'; without a listener
+  // that would crash the process. The pool drops the client and /readyz reports the outage.
+  pool.on('error', (error) => log.warn({ err: error.message }, 'PostgreSQL connection lost'));
   try {
     const client = await pool.connect();
     try {

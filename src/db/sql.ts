@@ -1,12 +1,13 @@
 // SQL straight through the database driver, for the one path that runs thousands of statements a
 // second: the delivery planner. Prisma costs a fixed ~1–2 ms of CPU per query, raw or not
 // (measured on this project's bench machine: 2.1 ms for a one-row raw SELECT, 1.6 ms for 250 rows
-// through better-sqlite3 directly), on two cores that ingest needs too.
+// through better-sqlite3 directly), and the planner shares its thread with ingest.
 //
 // Statements are written once for both databases (Statement builds placeholders and casts); rows
 // come back typed as Prisma's models are (fromRow: dates and booleans by the schema).
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { Prisma } from '../../generated/prisma/sqlite/index.js';
 import type { Provider } from './provider.js';
 import { openSqliteConnection } from './sqliteConnection.js';
 import { inWriteTurn } from './sqliteWriteTurns.js';
@@ -79,36 +80,26 @@ function encode(value: SqlValue, postgres: boolean): SqlParam {
   return value;
 }
 
+type ModelName = Prisma.ModelName;
 type ColumnKind = 'date' | 'bool';
-/**
- * Per model, its columns the drivers return differently from Prisma: DateTime and Boolean. Written
- * out rather than read from Prisma's generated client, which would load that client (12 MiB) into
- * the planner's thread; a unit test holds it to the schema (test/unit/sql-column-kinds.test.ts).
- */
-export const COLUMN_KINDS = {
-  Installation: { isEnterpriseInstall: 'bool', botTokenExpiresAt: 'date', active: 'bool', installedAt: 'date', updatedAt: 'date', uninstalledAt: 'date' },
-  Channel: { mutedUntil: 'date', lastDeliveryAt: 'date', brokenAt: 'date', nextSendAt: 'date', leaseUntil: 'date', createdAt: 'date', updatedAt: 'date' },
-  IngestToken: { silenceWriteBack: 'bool', createdAt: 'date', lastUsedAt: 'date', revokedAt: 'date' },
-  Silence: { startsAt: 'date', endsAt: 'date', createdAt: 'date' },
-  Manager: { createdAt: 'date' },
-  AuditEntry: { createdAt: 'date' },
-  IncomingAlert: { startsAt: 'date', endsAt: 'date', receivedAt: 'date', processedAt: 'date' },
-  PayloadDigest: { lastSeenAt: 'date' },
-  AlertGroup: {
-    firstAlertAt: 'date', lastEvaluatedAt: 'date', nextEvaluationAt: 'date', notifiedAt: 'date', acknowledgedAt: 'date',
-    silencedUntil: 'date', resolvedAt: 'date', createdAt: 'date', updatedAt: 'date',
-  },
-  GroupAlert: { receivedAt: 'date', updatedAt: 'date' },
-  OutboxMessage: { alertReceivedAt: 'date', compact: 'bool', createdAt: 'date', deadAt: 'date', sendingSince: 'date' },
-} as const satisfies Record<string, Record<string, ColumnKind>>;
-
-type ModelName = keyof typeof COLUMN_KINDS;
-const columnKinds = new Map(Object.entries(COLUMN_KINDS).map(([model, columns]) => [model, Object.entries(columns) as [string, ColumnKind][]]));
+const kindOf: Record<string, ColumnKind | undefined> = { DateTime: 'date', Boolean: 'bool' };
+/** Per model, its columns the drivers return differently from Prisma. */
+const columnKinds = new Map<string, Map<string, ColumnKind>>(
+  Prisma.dmmf.datamodel.models.map((model) => [
+    model.name,
+    new Map(model.fields.flatMap((field): [string, ColumnKind][] => {
+      const kind = kindOf[field.type];
+      return kind ? [[field.name, kind]] : [];
+    })),
+  ]),
+);
 
 /** A row as the driver returns it → as Prisma would (SQLite keeps dates as text and booleans as 0/1). */
 export function fromRow<T>(model: ModelName, raw: Record<string, unknown>): T {
+  const kinds = columnKinds.get(model);
+  if (!kinds) return raw as T;
   const row: Record<string, unknown> = { ...raw };
-  for (const [name, kind] of columnKinds.get(model) ?? []) {
+  for (const [name, kind] of kinds) {
     const value = row[name];
     if (value === null || value === undefined) continue;
     if (kind === 'bool') row[name] = value === true || value === 1 || value === '1' || value === 't';
@@ -133,8 +124,8 @@ const STATEMENT_CACHE = 200;
 
 /**
  * A connection of its own, no busy timeout: better-sqlite3 would wait for the lock with the whole
- * thread blocked, and the holder may be Herald's own Prisma connection, which needs the request
- * thread to finish (a test's planner runs there); `begin` waits between event-loop turns instead.
+ * thread blocked, while the holder may be Herald's own Prisma connection, which needs this thread to
+ * finish. The statements of a transaction run synchronously, so nothing else interleaves with it.
  */
 export function sqliteRunner(path: string): SqlRunner {
   const db = openSqliteConnection(path, 'normal', { timeout: 0 });

@@ -10,7 +10,7 @@ import type { Metrics, OutboxStats } from '../observability/metrics.js';
 import type { BotTokens } from './botTokens.js';
 import { claimChannels } from './claim.js';
 import { nextDueAt } from './nextDue.js';
-import { planLimits, plannerInProcess, type Planner } from './planner.js';
+import { planDeliveries, planLimits } from './planner.js';
 import { sendOutboxRow } from './sender.js';
 import { expireOverdue, settleDelivery, type Settlement, type SettleOptions } from './settle.js';
 
@@ -39,8 +39,6 @@ export interface WorkerDeps {
   metrics: Metrics;
   log: Logger;
   deactivate: SettleOptions['deactivate'];
-  /** Where batches are planned (Herald: plannerOnThread); by default in this thread. The worker closes it when it stops. */
-  planner?: Planner;
   now?: () => Date;
 }
 
@@ -55,8 +53,7 @@ const SWEEP_EVERY_MS = 60_000;
 const PLAN_BUDGET_MS = 100;
 /**
  * Ticks are at least this far apart, however often ingest wakes the worker: under a flood of
- * requests, planning then takes its share of the writer and the cores in batches instead of after
- * every commit.
+ * requests, planning then takes its share of the thread in batches instead of after every commit.
  */
 const MIN_TICK_MS = 200;
 
@@ -64,7 +61,6 @@ export class DeliveryWorker {
   readonly owner = randomUUID();
   readonly #options: WorkerOptions;
   readonly #now: () => Date;
-  readonly #planner: Planner;
   readonly #sending = new Set<Promise<void>>();
   /** Channels this process is sending to now. Claiming one again only renews its lease. */
   readonly #busyChannels = new Set<string>();
@@ -89,7 +85,6 @@ export class DeliveryWorker {
   ) {
     this.#options = { ...DEFAULT_WORKER_OPTIONS, ...options };
     this.#now = deps.now ?? (() => new Date());
-    this.#planner = deps.planner ?? plannerInProcess(deps.database);
     deps.metrics.watchOutbox(() => this.outboxStats());
   }
 
@@ -121,7 +116,6 @@ export class DeliveryWorker {
     for (const timer of this.#timers) clearTimeout(timer);
     await Promise.all(this.#sending);
     if (this.#heartbeat) clearInterval(this.#heartbeat);
-    await this.#planner.close();
   }
 
   /** Keeps the leases of the channels this process is sending to, so no other process takes over a live (slow) call. */
@@ -163,13 +157,12 @@ export class DeliveryWorker {
     while (!this.#stopping) {
       const limits = planLimits(this.deps.database.provider, this.#largestCommitSincePlan, { behind: this.#behind, sinceCommitMs: Date.now() - this.#lastCommitAt });
       this.#largestCommitSincePlan = 0;
-      const plan = await this.#planner.plan(this.#now(), limits);
+      const plan = await planDeliveries(this.deps.database, this.#now(), limits);
       backlog = plan?.more ?? false;
       this.#behind = plan?.behind ?? false;
       if (!backlog || Date.now() >= planUntil) break;
-      // Between batches the requests waiting on the thread are answered (a batch planned in this
-      // thread holds it while it runs, so their latency is one batch, not the whole backlog), and
-      // on SQLite ingest's commits waiting for the writer go first.
+      // Between batches the requests waiting on the thread are answered: a SQLite batch holds the
+      // thread while it runs, so their latency is one batch, not the whole backlog.
       await setImmediate();
     }
     if (now.getTime() - this.#lastSweep >= SWEEP_EVERY_MS) {

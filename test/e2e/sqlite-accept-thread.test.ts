@@ -1,5 +1,5 @@
-// Ingest's SQLite commits run on a thread of their own, taking turns with the delivery planner (on
-// a thread of its own too). These tests hold the store to what ingest relies on: a batch is stored when
+// Ingest's SQLite commits run on a thread of their own, taking turns with the delivery planner on
+// the request thread. These tests hold the store to what ingest relies on: a batch is stored when
 // its promise resolves, repeats are recognised, a failing thread fails its batches (503, retried)
 // instead of hanging them, and commits wait for the planner's turn rather than fail.
 import assert from 'node:assert/strict';

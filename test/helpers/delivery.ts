@@ -3,8 +3,7 @@
 // runs: tests call planDeliveries with the `now` they choose and look at the rows it wrote.
 import { afterEach, beforeEach } from 'node:test';
 import type { Alert, AlertStatus, Severity } from '../../src/alerts/alert.js';
-import { openDatabase, type AlertGroup, type Channel, type Database, type Db, type OutboxMessage } from '../../src/db/database.js';
-import { sqlitePath } from '../../src/db/provider.js';
+import { openDatabase, sqlitePath, type AlertGroup, type Channel, type Database, type Db, type OutboxMessage } from '../../src/db/database.js';
 import { planDeliveries, type PlanLimits, type PlanResult } from '../../src/delivery/planner.js';
 import { incomingAlertRow } from '../../src/ingest/accept/rows.js';
 import { silentLogger } from '../../src/log.js';
@@ -21,8 +20,6 @@ export const T0 = new Date(Date.UTC(2026, 0, 5, 9, 0, 0));
 export const at = (ms: number): Date => new Date(T0.getTime() + ms);
 
 export interface DeliveryWorld {
-  /** Its DATABASE_URL. */
-  url: string;
   database: Database;
   db: Db;
 }
@@ -34,7 +31,6 @@ export function deliveryWorld(kind: TestDatabaseKind): DeliveryWorld {
   beforeEach(async () => {
     const created = await kind.create();
     drop = created.drop;
-    world.url = created.url;
     world.database = await openDatabase(created.url, silentLogger());
     world.db = world.database.prisma;
   });
@@ -46,8 +42,8 @@ export function deliveryWorld(kind: TestDatabaseKind): DeliveryWorld {
   return world;
 }
 
-/** A fresh migrated SQLite file with Acme installed, closed and removed after test `t`; its database, URL and path. */
-export async function acmeSqlite(t: { after(fn: () => Promise<void>): void }): Promise<{ database: Database; url: string; path: string }> {
+/** A fresh migrated SQLite file with Acme installed, closed and removed after test `t`; its database and path. */
+export async function acmeSqlite(t: { after(fn: () => Promise<void>): void }): Promise<{ database: Database; path: string }> {
   const { url, drop } = await sqliteKind.create();
   const database = await openDatabase(url, silentLogger());
   t.after(async () => {
@@ -55,7 +51,7 @@ export async function acmeSqlite(t: { after(fn: () => Promise<void>): void }): P
     await drop();
   });
   await insertInstallation(database.prisma, { id: TEAM });
-  return { database, url, path: sqlitePath(url) };
+  return { database, path: sqlitePath(url) };
 }
 
 export interface GroupingOverrides {
