@@ -2,13 +2,12 @@
 // of its own, statements prepared once, a whole batch in one IMMEDIATE transaction, so each commit
 // costs one WAL write and fsync however many payloads it holds. The driver blocks while it commits
 // and waits for the disk; here that blocks this thread only, not the one answering requests.
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteConnection } from '../../../db/sqliteConnection.js';
 import { sqliteTime } from '../../../db/sqliteTime.js';
 import { digestKey, planBatch, type Acceptance } from '../batchPlan.js';
 import { INCOMING_ALERT_COLUMNS, type IncomingAlertRow } from '../rows.js';
-import { answerCalls } from '../../../threadAnswers.js';
-import type { AcceptCall } from './sqliteAcceptStore.js';
+import type { AcceptReply, AcceptRequest } from './sqliteAcceptMessages.js';
 
 const quoted = (name: string) => `"${name}"`;
 
@@ -57,10 +56,21 @@ const commit = db.transaction((batch: readonly Acceptance[], now: Date, repeatWi
   return plan.outcomes;
 });
 
-answerCalls(
-  ({ batch, now, repeatWindowMs }: AcceptCall) => commit.immediate(batch, new Date(now), repeatWindowMs),
-  () => {
+const port = parentPort;
+if (!port) throw new Error('sqliteAcceptThread runs as a worker thread');
+port.on('message', (request: AcceptRequest) => {
+  if (request.kind === 'close') {
     clearInterval(checkpoints);
     db.close();
-  },
-);
+    port.close(); // the thread ends once nothing else holds it open
+    return;
+  }
+  let reply: AcceptReply;
+  try {
+    reply = { id: request.id, outcomes: commit.immediate(request.batch, new Date(request.now), request.repeatWindowMs) };
+  } catch (error) {
+    const { message, code } = error as { message?: string; code?: string };
+    reply = { id: request.id, error: { message: message ?? String(error), code } };
+  }
+  port.postMessage(reply);
+});
