@@ -10,7 +10,7 @@ import { prepareAcceptance } from '../../src/ingest/accept/acceptance.js';
 import { sqliteAcceptStore } from '../../src/ingest/accept/stores/sqliteAcceptStore.js';
 import { parsePayload } from '../../src/ingest/parse.js';
 import { alertmanagerPayload } from '../helpers/alerts.js';
-import { acmeSqlite } from '../helpers/delivery.js';
+import { acmeSqlite, holdWriteLock } from '../helpers/delivery.js';
 
 /** A migrated SQLite file with Acme installed: its path, and how many alerts another connection reads in it. */
 async function sqliteFile(t: { after(fn: () => Promise<void>): void }): Promise<{ path: string; count(): Promise<number> }> {
@@ -59,17 +59,12 @@ describe('SQLite accept thread', () => {
     });
     // A planner transaction that holds the write lock across event-loop turns; ingest commits
     // submitted meanwhile queue behind it and then all succeed.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const planning = planner.transaction(async (tx) => {
-      await tx.run('UPDATE "Installation" SET "teamName" = ? WHERE "id" = ?', ['Acme (planning)', 'T0ACME']);
-      await held;
-    });
+    const planning = holdWriteLock(planner);
     const commits = Array.from({ length: 5 }, (_, i) => store.commit([acceptance([`n${i}:9100`])], new Date(), 60_000));
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(await file.count(), 0, 'no commit got past the planner holding its turn');
-    release();
-    await planning;
+    planning.release();
+    await planning.done;
     assert.equal((await Promise.all(commits)).length, 5);
     assert.equal(await file.count(), 5);
   });

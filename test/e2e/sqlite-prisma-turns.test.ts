@@ -7,18 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Database } from '../../src/db/database.js';
 import { inWriteTurn } from '../../src/db/sqliteWriteTurns.js';
-import { acmeSqlite, TEAM } from '../helpers/delivery.js';
-
-/** A planner transaction that has written (so holds SQLite's write lock) and goes on holding it until release(). */
-function holdWriteLock(database: Database) {
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  const done = database.sql.transaction(async (tx) => {
-    await tx.run('UPDATE "Installation" SET "teamName" = ? WHERE "id" = ?', ['Acme (planning)', TEAM]);
-    await held;
-  });
-  return { release, done };
-}
+import { acmeSqlite, holdWriteLock, TEAM } from '../helpers/delivery.js';
 
 const teamName = async (database: Database) => (await database.prisma.installation.findUniqueOrThrow({ where: { id: TEAM } })).teamName;
 const ticks = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -26,7 +15,7 @@ const ticks = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe("Prisma's SQLite writes take Herald's write turns", () => {
   it('waits for the turn of a writer holding the lock without blocking the thread, then writes', async (t) => {
     const { database } = await acmeSqlite(t);
-    const planner = holdWriteLock(database);
+    const planner = holdWriteLock(database.sql);
     let written = false;
     const write = database.prisma.installation.update({ where: { id: TEAM }, data: { teamName: 'Acme (renamed)' } }).then(() => (written = true));
     const before = performance.now();

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach } from 'node:test';
 import type { Alert, AlertStatus, Severity } from '../../src/alerts/alert.js';
 import { openDatabase, sqlitePath, type AlertGroup, type Channel, type Database, type Db, type OutboxMessage } from '../../src/db/database.js';
+import type { SqlRunner } from '../../src/db/sql.js';
 import { planDeliveries, type PlanLimits, type PlanResult } from '../../src/delivery/planner.js';
 import { incomingAlertRow } from '../../src/ingest/accept/rows.js';
 import { silentLogger } from '../../src/log.js';
@@ -40,6 +41,21 @@ export function deliveryWorld(kind: TestDatabaseKind): DeliveryWorld {
     drop = null;
   });
   return world;
+}
+
+/**
+ * A planner-like transaction on `sql` that has written (so holds SQLite's write lock and Herald's
+ * write turn) and goes on holding them across event-loop turns until release(), as the planner does
+ * between its statements. `done` settles once it has committed.
+ */
+export function holdWriteLock(sql: SqlRunner): { release(): void; done: Promise<void> } {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const done = sql.transaction(async (tx) => {
+    await tx.run('UPDATE "Installation" SET "teamName" = ? WHERE "id" = ?', ['Acme (planning)', TEAM]);
+    await held;
+  });
+  return { release, done };
 }
 
 /** A fresh migrated SQLite file with Acme installed, closed and removed after test `t`; its database and path. */

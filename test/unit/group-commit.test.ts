@@ -1,7 +1,7 @@
 // Group commit: the payloads submitted in one event-loop turn are committed together, at most as
 // many batches are committing at once as the store takes (batchesInFlight), and the payloads that
-// come meanwhile form the next batch. The store here is a stand-in whose commits end when the test says, to see which
-// batches the database would be given and when.
+// come meanwhile form the next batch. The store here is a stand-in whose commits end when the test
+// says, to see which batches the database would be given and when.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Acceptance, AcceptOutcome } from '../../src/ingest/accept/batchPlan.js';
