@@ -1,7 +1,7 @@
 // Starting a worker thread. `npm start` runs Herald compiled (dist/, scripts/build.ts), and the
 // thread is its `.js` beside it. The tests run the TypeScript itself with tsx, and Node 20 gives a
 // worker none of the parent's `--import tsx` hooks before its entry loads; registering tsx inside
-// the worker costs it a loader thread of its own (the SQLite accept thread then took 29 MiB,
+// the worker costs it a loader thread of its own (the SQLite writer thread then took 29 MiB,
 // against 9 MiB this way). So there the entry and what it imports are bundled once into plain
 // JavaScript with esbuild (tsx's own compiler), and the worker runs that.
 import { fileURLToPath } from 'node:url';

@@ -13,8 +13,10 @@ import type { Logger } from '../log.js';
 import { MIGRATION_LOCK } from './advisoryLocks.js';
 import { migrate, type MigrationConnection } from './migrate.js';
 import { providerOf, type Provider } from './provider.js';
-import { postgresRunner, sqliteRunner, type SqlRunner } from './sql.js';
+import { postgresRunner } from './postgresSql.js';
+import type { SqlRunner } from './sql.js';
 import { openSqliteConnection, sqlitePragmas } from './sqliteConnection.js';
+import { openSqliteWriter, type SqliteWriter } from './sqliteWriter/client.js';
 import { takingWriteTurns } from './sqliteTurnAdapter.js';
 
 /** The Prisma client type Herald's code is written against (both generated clients have it). */
@@ -22,7 +24,7 @@ export type Db = SqliteClient;
 export type * from '../../generated/prisma/sqlite/index.js';
 
 /** The database driver under Prisma, for the one hot path that writes through it directly (ingest). */
-export type DriverHandle = { provider: 'sqlite'; path: string } | { provider: 'postgresql'; pool: pg.Pool };
+export type DriverHandle = { provider: 'sqlite'; path: string; writer: SqliteWriter } | { provider: 'postgresql'; pool: pg.Pool };
 
 export interface Database {
   provider: Provider;
@@ -66,16 +68,16 @@ async function openSqlite(databaseUrl: string, log: Logger): Promise<Database> {
     await prisma.$disconnect();
     throw error;
   }
-  const sql = sqliteRunner(path);
+  const writer = openSqliteWriter(path);
   return {
     provider: 'sqlite',
     prisma,
-    driver: { provider: 'sqlite', path },
-    sql,
+    driver: { provider: 'sqlite', path, writer },
+    sql: writer.sql,
     ping: () => pingWith(prisma),
     close: async () => {
       await prisma.$disconnect();
-      await sql.close();
+      await writer.close();
     },
   };
 }

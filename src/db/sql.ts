@@ -1,16 +1,12 @@
 // SQL straight through the database driver, for the one path that runs thousands of statements a
 // second: the delivery planner. Prisma costs a fixed ~1–2 ms of CPU per query, raw or not
 // (measured on this project's bench machine: 2.1 ms for a one-row raw SELECT, 1.6 ms for 250 rows
-// through better-sqlite3 directly), and the planner shares its thread with ingest.
+// through better-sqlite3 directly), on two cores that ingest needs too. The runners: SQLite's on
+// its writer thread (sqliteWriter/), PostgreSQL's in postgresSql.ts.
 //
 // Statements are written once for both databases (Statement builds placeholders and casts); rows
 // come back typed as Prisma's models are (fromRow: dates and booleans by the schema).
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
-import { Prisma } from '../../generated/prisma/sqlite/index.js';
 import type { Provider } from './provider.js';
-import { openSqliteConnection } from './sqliteConnection.js';
-import { inWriteTurn } from './sqliteWriteTurns.js';
 import { sqliteTime } from './sqliteTime.js';
 
 export type SqlParam = string | number | null;
@@ -80,26 +76,44 @@ function encode(value: SqlValue, postgres: boolean): SqlParam {
   return value;
 }
 
-type ModelName = Prisma.ModelName;
 type ColumnKind = 'date' | 'bool';
-const kindOf: Record<string, ColumnKind | undefined> = { DateTime: 'date', Boolean: 'bool' };
-/** Per model, its columns the drivers return differently from Prisma. */
-const columnKinds = new Map<string, Map<string, ColumnKind>>(
-  Prisma.dmmf.datamodel.models.map((model) => [
-    model.name,
-    new Map(model.fields.flatMap((field): [string, ColumnKind][] => {
-      const kind = kindOf[field.type];
-      return kind ? [[field.name, kind]] : [];
-    })),
-  ]),
-);
+/**
+ * Per model, its columns the drivers return differently from Prisma: DateTime and Boolean. Written
+ * out rather than read from Prisma's generated client, which would load that client (12 MiB) into
+ * the SQLite writer thread, where the planner runs; a unit test holds it to the schema
+ * (test/unit/sql-column-kinds.test.ts).
+ */
+export const COLUMN_KINDS = {
+  Installation: { isEnterpriseInstall: 'bool', botTokenExpiresAt: 'date', active: 'bool', installedAt: 'date', updatedAt: 'date', uninstalledAt: 'date' },
+  Channel: { mutedUntil: 'date', lastDeliveryAt: 'date', brokenAt: 'date', nextSendAt: 'date', leaseUntil: 'date', createdAt: 'date', updatedAt: 'date' },
+  IngestToken: { silenceWriteBack: 'bool', createdAt: 'date', lastUsedAt: 'date', revokedAt: 'date' },
+  Silence: { startsAt: 'date', endsAt: 'date', createdAt: 'date' },
+  Manager: { createdAt: 'date' },
+  AuditEntry: { createdAt: 'date' },
+  IncomingAlert: { startsAt: 'date', endsAt: 'date', receivedAt: 'date', processedAt: 'date' },
+  PayloadDigest: { lastSeenAt: 'date' },
+  AlertGroup: {
+    firstAlertAt: 'date',
+    lastEvaluatedAt: 'date',
+    nextEvaluationAt: 'date',
+    notifiedAt: 'date',
+    acknowledgedAt: 'date',
+    silencedUntil: 'date',
+    resolvedAt: 'date',
+    createdAt: 'date',
+    updatedAt: 'date',
+  },
+  GroupAlert: { receivedAt: 'date', updatedAt: 'date' },
+  OutboxMessage: { alertReceivedAt: 'date', compact: 'bool', createdAt: 'date', deadAt: 'date', sendingSince: 'date' },
+} as const satisfies Record<string, Record<string, ColumnKind>>;
+
+type ModelName = keyof typeof COLUMN_KINDS;
+const columnKinds = new Map(Object.entries(COLUMN_KINDS).map(([model, columns]) => [model, Object.entries(columns) as [string, ColumnKind][]]));
 
 /** A row as the driver returns it → as Prisma would (SQLite keeps dates as text and booleans as 0/1). */
 export function fromRow<T>(model: ModelName, raw: Record<string, unknown>): T {
-  const kinds = columnKinds.get(model);
-  if (!kinds) return raw as T;
   const row: Record<string, unknown> = { ...raw };
-  for (const [name, kind] of kinds) {
+  for (const [name, kind] of columnKinds.get(model) ?? []) {
     const value = row[name];
     if (value === null || value === undefined) continue;
     if (kind === 'bool') row[name] = value === true || value === 1 || value === '1' || value === 't';
@@ -115,113 +129,4 @@ export interface SqlRunner {
    */
   transaction<T>(work: (tx: SqlTx) => Promise<T>, lock?: { key: number }): Promise<T>;
   close(): Promise<void>;
-}
-
-/** How long a SQLite transaction keeps trying for the write lock, between event-loop turns. */
-const SQLITE_LOCK_WAIT_MS = 5_000;
-/** Prepared statements kept per connection (VALUES lists of different lengths are different texts). */
-const STATEMENT_CACHE = 200;
-
-/**
- * A connection of its own, no busy timeout: better-sqlite3 would wait for the lock with the whole
- * thread blocked, while the holder may be Herald's own Prisma connection, which needs this thread to
- * finish. The statements of a transaction run synchronously, so nothing else interleaves with it.
- */
-export function sqliteRunner(path: string): SqlRunner {
-  const db = openSqliteConnection(path, 'normal', { timeout: 0 });
-  const prepared = new Map<string, BetterSqlite3.Statement>();
-  const prepare = (sql: string) => {
-    let statement = prepared.get(sql);
-    if (!statement) {
-      if (prepared.size >= STATEMENT_CACHE) prepared.clear();
-      statement = db.prepare(sql);
-      prepared.set(sql, statement);
-    }
-    return statement;
-  };
-  const tx: SqlTx = {
-    provider: 'sqlite',
-    query: async <T>(sql: string, params: readonly SqlParam[]) => prepare(sql).all(...params) as T[],
-    run: async (sql: string, params: readonly SqlParam[]) => prepare(sql).run(...params).changes,
-  };
-  const begin = async () => {
-    const giveUpAt = Date.now() + SQLITE_LOCK_WAIT_MS;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        db.exec('BEGIN IMMEDIATE');
-        return;
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
-        if (Date.now() >= giveUpAt) throw new SqlBusy();
-        await new Promise((resolve) => setTimeout(resolve, Math.min(20, 1 + attempt)));
-      }
-    }
-  };
-  return {
-    // Herald's own writers of this file take turns (ingest's accept thread, Prisma's connection);
-    // other processes are met at the lock.
-    transaction: (work) =>
-      inWriteTurn(path, async () => {
-        await begin();
-        try {
-          const result = await work(tx);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw error;
-        }
-      }),
-    close: async () => void db.close(),
-  };
-}
-
-/** `timestamp(3)` holds UTC wall time (Prisma's convention); node-postgres would read it as local time. */
-const utcTimestamps: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.TIMESTAMP ? (text: string) => new Date(`${text.replace(' ', 'T')}Z`) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
-};
-
-/**
- * Runs `work` between BEGIN and COMMIT on a client of the pool (ROLLBACK if it throws). A checked-out
- * client has no listener of the pool's: a server that dies mid-transaction would make it emit an
- * unhandled 'error' and take the process down. A client that failed is discarded, not returned.
- */
-export async function inPgTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  const onError = (error: Error) => (broken = error);
-  client.on('error', onError);
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
-    throw error;
-  } finally {
-    client.off('error', onError);
-    client.release(broken);
-  }
-}
-
-export function postgresRunner(pool: pg.Pool): SqlRunner {
-  return {
-    transaction: (work, lock) =>
-      inPgTransaction(pool, async (client) => {
-        const run = (sql: string, params: readonly SqlParam[]) => client.query({ text: sql, values: [...params], types: utcTimestamps });
-        const tx: SqlTx = {
-          provider: 'postgresql',
-          query: async <T>(sql: string, params: readonly SqlParam[]) => (await run(sql, params)).rows as T[],
-          run: async (sql: string, params: readonly SqlParam[]) => (await run(sql, params)).rowCount ?? 0,
-        };
-        if (lock) {
-          const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema())) AS locked', [lock.key]);
-          if (!rows[0]?.locked) throw new SqlBusy();
-        }
-        return work(tx);
-      }),
-    close: async () => undefined, // the pool belongs to the Database
-  };
 }

@@ -1,5 +1,5 @@
 // Prisma's SQLite connection takes its write turn (sqliteWriteTurns.ts) like Herald's other writers.
-// Its driver is synchronous: a write that met the lock held by ingest's accept thread waited in
+// Its driver is synchronous: a write that met the lock held by the SQLite writer thread waited in
 // SQLite's busy handler, which sleeps in growing steps with the whole request thread blocked. Under
 // a flood of 100-alert requests the delivery worker's channel claims blocked it 25 ms on average and
 // up to 88 ms, 57 times in 15 s. Waiting for a turn blocks nothing: the requests are answered

@@ -16,11 +16,10 @@ export interface PlanLimits {
 }
 
 /**
- * SQLite has one writer, and its plan runs without yielding the thread: a long planning transaction
- * holds off ingest's commits and the answers to requests, so SQLite plans in small transactions
- * (on the loaded 2-core bench machine a plan of 1,000 new alerts held the thread 25–75 ms, one of
- * 100 5–10 ms). PostgreSQL's row locks let ingest commit beside a larger one, and its plan yields
- * the thread at every statement.
+ * SQLite has one writer: a long planning transaction holds off ingest's commits, and so the
+ * answers to requests, so SQLite plans in small transactions (on the loaded 2-core bench machine a
+ * plan of 1,000 new alerts took 25–75 ms, one of 100 5–10 ms). PostgreSQL's row locks let ingest
+ * commit beside a larger one.
  */
 export const DEFAULT_PLAN_LIMITS: Record<Database['provider'], PlanLimits> = {
   sqlite: { alerts: 100, groups: 50 },
@@ -35,10 +34,11 @@ const MAX_PLAN_ALERTS: Record<Database['provider'], number> = { sqlite: 2000, po
  * storm) outran it. Groups falling due meanwhile wait for filing (the flush hold below), so their
  * first messages wait too. The worker then plans back to back instead of within its per-tick budget
  * (worker.ts), and once ingest is quiet the batches file at least CATCH_UP_ALERTS: more alerts a
- * second, at the cost of holding SQLite's writer and the thread longer each, which only the
- * answers to requests would feel. While requests still come, batches stay small: at half the peak
- * of 100-alert requests, catch-up batches of 1,000 (37 ms at the median, up to 72) put SQLite's
- * p99 at 54–103 ms where small batches back to back keep it at 39–47 (BENCHMARKS.md).
+ * second, at the cost of holding SQLite's writer longer each, which only the answers to requests
+ * would feel. While requests still come, batches stay small: at half the peak of 100-alert
+ * requests, catch-up batches of 1,000 (37 ms at the median, up to 72) put SQLite's p99 at
+ * 54–103 ms where small batches back to back kept it at 39–47 (BENCHMARKS.md; measured while the
+ * planner still ran on the request thread).
  */
 const BEHIND_AFTER_MS = 500;
 const CATCH_UP_ALERTS = 1000;
@@ -93,8 +93,20 @@ function flushCutoff(filed: IncomingAlert[], limits: PlanLimits, now: Date): Dat
   return new Date(Math.min(now.getTime(), Math.max(last.receivedAt.getTime(), now.getTime() - MAX_FLUSH_HOLD_MS)));
 }
 
+/** What planning uses of a Database: its transactions straight through the driver. */
+export type PlanningDatabase = Pick<Database, 'provider' | 'sql'>;
+
+/**
+ * Plans the next batch where it holds up requests least. On SQLite that is the writer thread,
+ * whole: better-sqlite3 is synchronous, and on the request thread a batch held everything for as
+ * long as it ran. PostgreSQL's driver is asynchronous: the batch runs here, between requests.
+ */
+export function planNextBatch(database: Database, now: Date, limits: PlanLimits): Promise<PlanResult | null> {
+  return database.driver.provider === 'sqlite' ? database.driver.writer.plan(now, limits) : planDeliveries(database, now, limits);
+}
+
 /** Plans once; null when another process is planning right now (or holds SQLite's write lock for long). */
-export async function planDeliveries(database: Database, now: Date, limits: PlanLimits = DEFAULT_PLAN_LIMITS[database.provider]): Promise<PlanResult | null> {
+export async function planDeliveries(database: PlanningDatabase, now: Date, limits: PlanLimits = DEFAULT_PLAN_LIMITS[database.provider]): Promise<PlanResult | null> {
   try {
     return await database.sql.transaction(async (tx) => {
       const statement = new Statement(tx.provider);

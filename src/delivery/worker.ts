@@ -10,7 +10,7 @@ import type { Metrics, OutboxStats } from '../observability/metrics.js';
 import type { BotTokens } from './botTokens.js';
 import { claimChannels } from './claim.js';
 import { nextDueAt } from './nextDue.js';
-import { planDeliveries, planLimits } from './planner.js';
+import { planLimits, planNextBatch } from './planner.js';
 import { sendOutboxRow } from './sender.js';
 import { expireOverdue, settleDelivery, type Settlement, type SettleOptions } from './settle.js';
 
@@ -157,12 +157,12 @@ export class DeliveryWorker {
     while (!this.#stopping) {
       const limits = planLimits(this.deps.database.provider, this.#largestCommitSincePlan, { behind: this.#behind, sinceCommitMs: Date.now() - this.#lastCommitAt });
       this.#largestCommitSincePlan = 0;
-      const plan = await planDeliveries(this.deps.database, this.#now(), limits);
+      const plan = await planNextBatch(this.deps.database, this.#now(), limits);
       backlog = plan?.more ?? false;
       this.#behind = plan?.behind ?? false;
       if (!backlog || Date.now() >= planUntil) break;
-      // Between batches the requests waiting on the thread are answered: a SQLite batch holds the
-      // thread while it runs, so their latency is one batch, not the whole backlog.
+      // Between batches the requests waiting on the thread are answered, and on SQLite ingest's
+      // commits waiting for the writer go first: their latency is one batch, not the whole backlog.
       await setImmediate();
     }
     if (now.getTime() - this.#lastSweep >= SWEEP_EVERY_MS) {

@@ -1,11 +1,11 @@
 // Builders for delivery-planning tests: a fresh migrated database per test, an installation and
 // channels inserted directly, alerts accepted as IncomingAlert rows, and a fake clock. No worker
-// runs: tests call planDeliveries with the `now` they choose and look at the rows it wrote.
+// runs: tests call the planner with the `now` they choose and look at the rows it wrote.
 import { afterEach, beforeEach } from 'node:test';
 import type { Alert, AlertStatus, Severity } from '../../src/alerts/alert.js';
 import { openDatabase, sqlitePath, type AlertGroup, type Channel, type Database, type Db, type OutboxMessage } from '../../src/db/database.js';
 import type { SqlRunner } from '../../src/db/sql.js';
-import { planDeliveries, type PlanLimits, type PlanResult } from '../../src/delivery/planner.js';
+import { DEFAULT_PLAN_LIMITS, planNextBatch, type PlanLimits, type PlanResult } from '../../src/delivery/planner.js';
 import { incomingAlertRow } from '../../src/ingest/accept/rows.js';
 import { silentLogger } from '../../src/log.js';
 import { sqliteKind, type TestDatabaseKind } from './databases.js';
@@ -166,13 +166,14 @@ export async function receive(db: Db, receivedAt: Date, alerts: readonly Alert[]
 }
 
 /**
- * Runs the planner at `now` and returns what it did. While its lock is taken (another planner of
+ * Runs the planner at `now` as the worker does (on SQLite, on the writer thread) and returns what
+ * it did. While its lock is taken (another planner of
  * the same schema is in a transaction), it tries again, as the worker would.
  */
 export async function planResult(database: Database, now: Date, limits?: PlanLimits): Promise<PlanResult> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const result = await planDeliveries(database, now, limits);
+    const result = await planNextBatch(database, now, limits ?? DEFAULT_PLAN_LIMITS[database.provider]);
     if (result !== null) return result;
     if (Date.now() > deadline) throw new Error('the planner lock stayed taken for 30 s');
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -8,5 +8,5 @@ export type { AcceptStore } from './acceptStore.js';
 
 export function openAcceptStore(database: Database): AcceptStore {
   const driver = database.driver;
-  return driver.provider === 'sqlite' ? sqliteAcceptStore(driver.path) : postgresAcceptStore(driver.pool);
+  return driver.provider === 'sqlite' ? sqliteAcceptStore(driver.writer) : postgresAcceptStore(driver.pool);
 }
