@@ -1,5 +1,6 @@
 // The settings of every SQLite connection Herald keeps open: Prisma's, and the writer thread's two
-// (ingest's commits, the delivery planner's transactions). Each connection has a page cache of its own.
+// (ingest's commits, the delivery planner's transactions). Each connection has a page cache of its
+// own.
 import BetterSqlite3 from 'better-sqlite3';
 
 /**
@@ -33,9 +34,9 @@ export type SqliteCommits = 'durable' | 'normal';
 /**
  * WAL pages after which a `normal` connection's commit copies the WAL back into the database (a
  * checkpoint, with an fsync) before it returns. Checkpoints are the job of the SQLite writer thread
- * (sqliteWriter/thread.ts: its `durable` connection keeps SQLite's 1,000 pages, and it checkpoints every second besides):
- * on the thread that answers requests a checkpoint blocked everything for 10–15 ms. This higher
- * mark only bounds the WAL should that thread fall behind.
+ * (sqliteWriter/thread.ts: its `durable` connection keeps SQLite's 1,000 pages, and it checkpoints
+ * every second besides): on the thread that answers requests a checkpoint blocked everything for
+ * 10–15 ms. This higher mark only bounds the WAL should that thread fall behind.
  */
 const NORMAL_AUTOCHECKPOINT_PAGES = 10_000;
 

@@ -1,8 +1,9 @@
 // SQLite has one writer at a time. Herald's own writers on one file (ingest's commits and the
-// delivery planner, both on the SQLite writer thread, sqliteWriter/) take turns here, first come first served, instead of polling for the lock:
-// ingest commits back to back under a flood, and a planner retrying on a timer would rarely find
-// the lock free between two of them. Prisma's connection takes turns too (sqliteTurnAdapter.ts);
-// other processes still meet at the lock itself, with its busy handling.
+// delivery planner, both on the SQLite writer thread, sqliteWriter/) take turns here, first come
+// first served, instead of polling for the lock: ingest commits back to back under a flood, and a
+// planner retrying on a timer would rarely find the lock free between two of them. Prisma's
+// connection takes turns too (sqliteTurnAdapter.ts); other processes still meet at the lock
+// itself, with its busy handling.
 //
 // Writers of one `team` share a turn, several at once: ingest's batches, which the writer thread
 // commits one after the other (sqliteAcceptStore.ts). A writer joins its team's turn only while

@@ -43,7 +43,11 @@ export function sqliteTransactions(db: BetterSqlite3.Database): SqliteTransactio
   };
 
   // Its promises resolve at once: a plan runs to its end before the thread reads its next call.
-  const tx: SqlTx = { provider: 'sqlite', query: async <T>(sql: string, params: readonly SqlParam[]) => query(sql, params) as T[], run: async (sql, params) => run(sql, params) };
+  const tx: SqlTx = {
+    provider: 'sqlite',
+    query: async <T>(sql: string, params: readonly SqlParam[]) => query(sql, params) as T[],
+    run: async (sql, params) => run(sql, params),
+  };
   const runner: SqlRunner = {
     transaction: async (work) => {
       try {
