@@ -9,7 +9,7 @@ export type CallMessage<Request> = { id: number; request: Request } | { close: t
 export type CallReply<Result> = { id: number; result: Result } | { id: number; error: { message: string; code?: string } };
 
 export interface ThreadCalls<Request, Result> {
-  /** Rejects with the thread's error (its `code` kept: SQLITE_BUSY, ECONNREFUSED, …) or, if the thread died, why. */
+  /** Rejects with the thread's error (its `code` kept: SQLITE_BUSY, SQLITE_CONSTRAINT, …) or, if the thread died, why. */
   call(request: Request): Promise<Result>;
   /** Lets the thread finish the calls it has, close what it opened, and exit. */
   close(): Promise<void>;

@@ -23,7 +23,7 @@ import { takingWriteTurns } from './sqliteTurnAdapter.js';
 export type Db = SqliteClient;
 export type * from '../../generated/prisma/sqlite/index.js';
 
-/** The database driver under Prisma, for the one hot path that writes through it directly (ingest). */
+/** The database driver under Prisma, for the paths that write through it directly: ingest's commits, and on SQLite the planner (the writer thread). */
 export type DriverHandle = { provider: 'sqlite'; path: string; writer: SqliteWriter } | { provider: 'postgresql'; pool: pg.Pool };
 
 export interface Database {

@@ -49,6 +49,5 @@ export function postgresRunner(pool: pg.Pool): SqlRunner {
         }
         return work(tx);
       }),
-    close: async () => undefined, // the pool belongs to the Database
   };
 }

@@ -29,6 +29,11 @@ export class SqlBusy extends Error {
   }
 }
 
+/** SQLite's SQLITE_BUSY (its busy timeout passed with another process's writer holding the lock) as SqlBusy; other errors as they are. */
+export function busyAsSqlBusy(error: unknown): unknown {
+  return (error as { code?: string } | null)?.code === 'SQLITE_BUSY' ? new SqlBusy() : error;
+}
+
 /**
  * One statement's text and parameters, built left to right: SQLite binds `?` in the order they
  * appear, PostgreSQL numbers them. PostgreSQL types a parameter whose use does not say as text, so
@@ -128,5 +133,4 @@ export interface SqlRunner {
    * advisory lock; SqlBusy if another session holds it (or, on SQLite, holds the write lock).
    */
   transaction<T>(work: (tx: SqlTx) => Promise<T>, lock?: { key: number }): Promise<T>;
-  close(): Promise<void>;
 }

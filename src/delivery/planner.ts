@@ -101,7 +101,7 @@ export type PlanningDatabase = Pick<Database, 'provider' | 'sql'>;
  * whole: better-sqlite3 is synchronous, and on the request thread a batch held everything for as
  * long as it ran. PostgreSQL's driver is asynchronous: the batch runs here, between requests.
  */
-export function planNextBatch(database: Database, now: Date, limits: PlanLimits): Promise<PlanResult | null> {
+export function planNextBatch(database: Database, now: Date, limits: PlanLimits = DEFAULT_PLAN_LIMITS[database.provider]): Promise<PlanResult | null> {
   return database.driver.provider === 'sqlite' ? database.driver.writer.plan(now, limits) : planDeliveries(database, now, limits);
 }
 

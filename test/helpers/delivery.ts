@@ -5,7 +5,7 @@ import { afterEach, beforeEach } from 'node:test';
 import type { Alert, AlertStatus, Severity } from '../../src/alerts/alert.js';
 import { openDatabase, sqlitePath, type AlertGroup, type Channel, type Database, type Db, type OutboxMessage } from '../../src/db/database.js';
 import type { SqlRunner } from '../../src/db/sql.js';
-import { DEFAULT_PLAN_LIMITS, planNextBatch, type PlanLimits, type PlanResult } from '../../src/delivery/planner.js';
+import { planNextBatch, type PlanLimits, type PlanResult } from '../../src/delivery/planner.js';
 import { incomingAlertRow } from '../../src/ingest/accept/rows.js';
 import { silentLogger } from '../../src/log.js';
 import { sqliteKind, type TestDatabaseKind } from './databases.js';
@@ -167,13 +167,13 @@ export async function receive(db: Db, receivedAt: Date, alerts: readonly Alert[]
 
 /**
  * Runs the planner at `now` as the worker does (on SQLite, on the writer thread) and returns what
- * it did. While its lock is taken (another planner of
- * the same schema is in a transaction), it tries again, as the worker would.
+ * it did. While its lock is taken (another planner of the same schema is in a transaction), it
+ * tries again, as the worker would.
  */
 export async function planResult(database: Database, now: Date, limits?: PlanLimits): Promise<PlanResult> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const result = await planNextBatch(database, now, limits ?? DEFAULT_PLAN_LIMITS[database.provider]);
+    const result = await planNextBatch(database, now, limits);
     if (result !== null) return result;
     if (Date.now() > deadline) throw new Error('the planner lock stayed taken for 30 s');
     await new Promise((resolve) => setTimeout(resolve, 20));

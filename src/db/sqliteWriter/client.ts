@@ -10,7 +10,7 @@
 import type { PlanLimits, PlanResult } from '../../delivery/planner.js';
 import type { AcceptOutcome, Acceptance } from '../../ingest/accept/batchPlan.js';
 import { threadCalls } from '../../threadCalls.js';
-import { SqlBusy, type SqlParam, type SqlRunner, type SqlTx } from '../sql.js';
+import { busyAsSqlBusy, type SqlParam, type SqlRunner, type SqlTx } from '../sql.js';
 import { inWriteTurn } from '../sqliteWriteTurns.js';
 
 /** What the request thread asks of the writer thread. */
@@ -61,14 +61,11 @@ export function openSqliteWriter(path: string): SqliteWriter {
     query: (sql, params) => call({ kind: 'query', sql, params }),
     run: (sql, params) => call({ kind: 'run', sql, params }),
   };
-  const begin = async () => {
-    try {
-      await call({ kind: 'begin' });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new SqlBusy();
-      throw error;
-    }
-  };
+  // The thread's error keeps its code across the thread, not its class.
+  const begin = () =>
+    call({ kind: 'begin' }).catch((error: unknown) => {
+      throw busyAsSqlBusy(error);
+    });
   const sql: SqlRunner = {
     transaction: (work) =>
       inTurn(async () => {
@@ -84,7 +81,6 @@ export function openSqliteWriter(path: string): SqliteWriter {
         await call({ kind: 'end', commit: true });
         return result;
       }),
-    close: async () => undefined, // the writer's own close ends the thread
   };
 
   return {

@@ -3,7 +3,7 @@
 // (begin, query, run, end; client.ts `sql`). Either way the request thread holds the write turn
 // (sqliteWriteTurns.ts) from BEGIN to COMMIT, so nothing else of Herald's writes meanwhile.
 import type BetterSqlite3 from 'better-sqlite3';
-import { SqlBusy, type SqlParam, type SqlRunner, type SqlTx } from '../sql.js';
+import { busyAsSqlBusy, type SqlParam, type SqlRunner, type SqlTx } from '../sql.js';
 
 /** Prepared statements kept (VALUES lists of different lengths are different texts). */
 const STATEMENT_CACHE = 200;
@@ -53,8 +53,7 @@ export function sqliteTransactions(db: BetterSqlite3.Database): SqliteTransactio
       try {
         begin();
       } catch (error) {
-        if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new SqlBusy();
-        throw error;
+        throw busyAsSqlBusy(error);
       }
       try {
         const result = await work(tx);
@@ -65,7 +64,6 @@ export function sqliteTransactions(db: BetterSqlite3.Database): SqliteTransactio
         throw error;
       }
     },
-    close: async () => undefined, // thread.ts closes the connection
   };
   return { runner, begin, query, run, end };
 }
